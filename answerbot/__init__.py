@@ -1,0 +1,5 @@
+"""answerbot: a multilingual answer-recommendation encoder service."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+"""Metrics, baselines and benchmark protocols."""
+
+__all__: list[str] = []

@@ -1,0 +1,208 @@
+"""Dual-encoder training: one shared tower, in-batch softmax over (query, document) pairs."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from answerbot.embeddings.table import EmbeddingTable
+from answerbot.model.encoder import SharedEncoder
+from answerbot.model.vectorizer import TextVectorizer
+from answerbot.model.vocab import embedding_matrix, read_vocab, vocab_words, write_vocab
+
+__all__ = ["Pair", "TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder"]
+
+ENCODER_FILE = "encoder.keras"
+VOCAB_FILE = "vocab.txt"
+RUN_FILE = "train.json"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A query (ticket, title, question) and the document that answers it.
+
+    ``doc_key`` names the document: two pairs with the same key share a positive, so the loss
+    does not push a query away from its own answer when that answer appears twice in a batch.
+    """
+
+    query: str
+    document: str
+    doc_key: str
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    hidden: int = 128
+    output_dim: int = 128
+    cell: str = "gru"
+    bidirectional: bool = False
+    pooling: str = "mean"
+    max_tokens: int = 128
+    epochs: int = 5
+    batch_size: int = 64
+    learning_rate: float = 2e-3
+    temperature: float = 0.05
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("hidden", "output_dim", "max_tokens", "epochs", "batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}={getattr(self, name)}: must be a positive integer")
+        if self.batch_size < 2:
+            raise ValueError(f"batch_size={self.batch_size}: in-batch negatives need at least 2")
+        if not 0 < self.temperature <= 1:
+            raise ValueError(f"temperature={self.temperature}: must be in (0, 1]")
+
+
+@dataclass
+class TrainedModel:
+    """A trained tower with the vocabulary it reads and the run's record."""
+
+    encoder: SharedEncoder
+    vocab_path: Path
+    config: TrainConfig
+    history: list[dict[str, float]] = field(default_factory=list)
+    record: dict[str, Any] = field(default_factory=dict)
+
+    def vectorizer(self) -> TextVectorizer:
+        return TextVectorizer(self.vocab_path, self.config.max_tokens)
+
+    def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        """Vectors for ``texts`` through the Keras tower (the reference the export must match)."""
+        vectorizer = self.vectorizer()
+        chunks = [
+            self.encoder(vectorizer(tf.constant(list(texts[i : i + batch_size]))), training=False).numpy()
+            for i in range(0, len(texts), batch_size)
+        ]
+        return np.concatenate(chunks) if chunks else np.zeros((0, self.config.output_dim), np.float32)
+
+    def save(self, run_dir: Path) -> Path:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        self.encoder.save(run_dir / ENCODER_FILE)
+        if self.vocab_path.resolve() != (run_dir / VOCAB_FILE).resolve():
+            write_vocab(read_vocab(self.vocab_path), run_dir / VOCAB_FILE)
+        record = {**self.record, "config": asdict(self.config), "history": self.history}
+        (run_dir / RUN_FILE).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+        return run_dir
+
+    @classmethod
+    def load(cls, run_dir: Path) -> TrainedModel:
+        for name in (ENCODER_FILE, VOCAB_FILE, RUN_FILE):
+            if not (run_dir / name).is_file():
+                raise FileNotFoundError(
+                    f"{run_dir / name}: missing; is {run_dir} a run folder written by `train`?"
+                )
+        record = json.loads((run_dir / RUN_FILE).read_text())
+        encoder = keras.models.load_model(run_dir / ENCODER_FILE)
+        config = TrainConfig(**record.pop("config"))
+        history = record.pop("history")
+        return cls(encoder, run_dir / VOCAB_FILE, config, history, record)
+
+
+def in_batch_loss(
+    queries: tf.Tensor, documents: tf.Tensor, doc_keys: tf.Tensor, temperature: float
+) -> tf.Tensor:
+    """Symmetric in-batch softmax cross-entropy; duplicates of a row's own document are masked out."""
+    logits = tf.matmul(queries, documents, transpose_b=True) / temperature
+    same = tf.equal(doc_keys[:, None], doc_keys[None, :])
+    eye = tf.eye(tf.shape(logits)[0], dtype=tf.bool)
+    logits = tf.where(same & ~eye, tf.constant(-1e9, logits.dtype), logits)
+    labels = tf.range(tf.shape(logits)[0])
+    forward = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
+    backward = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, tf.transpose(logits))
+    return tf.reduce_mean(forward + backward) / 2.0
+
+
+def _mrr(query_vecs: np.ndarray, doc_vecs: np.ndarray, gold: np.ndarray) -> float:
+    """MRR with ties counted at their expected rank (never the best case)."""
+    scores = query_vecs @ doc_vecs.T
+    own = scores[np.arange(len(gold)), gold][:, None]
+    higher = (scores > own).sum(axis=1)
+    ties = (scores == own).sum(axis=1) - 1
+    return float(np.mean(1.0 / (1.0 + higher + ties / 2.0)))
+
+
+def _validation_mrr(model: TrainedModel, pairs: Sequence[Pair]) -> float:
+    keys = sorted({p.doc_key for p in pairs})
+    position = {k: i for i, k in enumerate(keys)}
+    docs = {p.doc_key: p.document for p in pairs}
+    doc_vecs = model.encode([docs[k] for k in keys])
+    query_vecs = model.encode([p.query for p in pairs])
+    return _mrr(query_vecs, doc_vecs, np.array([position[p.doc_key] for p in pairs]))
+
+
+def train_dual_encoder(
+    pairs: Sequence[Pair],
+    table: EmbeddingTable,
+    work_dir: Path,
+    config: TrainConfig | None = None,
+    validation: Sequence[Pair] = (),
+    progress: Callable[[dict[str, float]], None] | None = None,
+) -> TrainedModel:
+    """Train the shared tower on ``pairs`` over the frozen ``table``; the vocabulary goes to ``work_dir``."""
+    config = config or TrainConfig()
+    if len(pairs) < 2:
+        raise ValueError(f"pairs: got {len(pairs)}, need at least 2 (ticket, article) pairs to train")
+    keras.utils.set_random_seed(config.seed)
+    vocab_path = write_vocab(vocab_words(table), work_dir / VOCAB_FILE)
+    matrix = embedding_matrix(table)
+    encoder = SharedEncoder(
+        vocab_size=matrix.shape[0],
+        embed_dim=matrix.shape[1],
+        hidden=config.hidden,
+        output_dim=config.output_dim,
+        cell=config.cell,
+        bidirectional=config.bidirectional,
+        pooling=config.pooling,
+        embedding_matrix=matrix,
+    )
+    model = TrainedModel(encoder, vocab_path, config, record={"table": table.meta, "pairs": len(pairs)})
+    vectorizer = model.vectorizer()
+    encoder(vectorizer(tf.constant(["warm up"])))
+    optimizer = keras.optimizers.Adam(config.learning_rate)
+    key_ids = {k: i for i, k in enumerate(sorted({p.doc_key for p in pairs}))}
+
+    @tf.function(reduce_retracing=True)
+    def step(queries: tf.Tensor, documents: tf.Tensor, keys: tf.Tensor) -> tf.Tensor:
+        with tf.GradientTape() as tape:
+            loss = in_batch_loss(
+                encoder(vectorizer(queries), training=True),
+                encoder(vectorizer(documents), training=True),
+                keys,
+                config.temperature,
+            )
+        grads = tape.gradient(loss, encoder.trainable_variables)
+        optimizer.apply_gradients(zip(grads, encoder.trainable_variables, strict=True))
+        return loss
+
+    rng = np.random.default_rng(config.seed)
+    started = time.perf_counter()
+    for epoch in range(1, config.epochs + 1):
+        order = rng.permutation(len(pairs))
+        losses = []
+        for start in range(0, len(order) - 1, config.batch_size):
+            batch = [pairs[i] for i in order[start : start + config.batch_size]]
+            if len(batch) < 2:
+                continue
+            loss = step(
+                tf.constant([p.query for p in batch]),
+                tf.constant([p.document for p in batch]),
+                tf.constant([key_ids[p.doc_key] for p in batch], dtype=tf.int64),
+            )
+            losses.append(float(loss))
+        entry = {"epoch": epoch, "loss": float(np.mean(losses)), "seconds": time.perf_counter() - started}
+        if validation:
+            entry["val_mrr"] = _validation_mrr(model, validation)
+        model.history.append(entry)
+        if progress:
+            progress(entry)
+    model.record["train_seconds"] = time.perf_counter() - started
+    return model
