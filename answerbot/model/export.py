@@ -81,9 +81,7 @@ def export_model(
     module = ServingModule(model.encoder, model.vectorizer(), metadata)
     staging = model_root / f".{version}.partial"
     shutil.rmtree(staging, ignore_errors=True)
-    tf.saved_model.save(
-        module, str(staging), signatures={"serving_default": module.serve, "metadata": module.metadata}
-    )
+    tf.saved_model.save(module, str(staging), signatures={"serving_default": module.serve, "metadata": module.metadata})
     (staging / "assets.extra").mkdir(exist_ok=True)
     (staging / "assets.extra" / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False))
     staging.rename(target)

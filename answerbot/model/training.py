@@ -97,9 +97,7 @@ class TrainedModel:
     def load(cls, run_dir: Path) -> TrainedModel:
         for name in (ENCODER_FILE, VOCAB_FILE, RUN_FILE):
             if not (run_dir / name).is_file():
-                raise FileNotFoundError(
-                    f"{run_dir / name}: missing; is {run_dir} a run folder written by `train`?"
-                )
+                raise FileNotFoundError(f"{run_dir / name}: missing; is {run_dir} a run folder written by `train`?")
         record = json.loads((run_dir / RUN_FILE).read_text())
         encoder = keras.models.load_model(run_dir / ENCODER_FILE)
         config = TrainConfig(**record.pop("config"))
@@ -107,9 +105,7 @@ class TrainedModel:
         return cls(encoder, run_dir / VOCAB_FILE, config, history, record)
 
 
-def in_batch_loss(
-    queries: tf.Tensor, documents: tf.Tensor, doc_keys: tf.Tensor, temperature: float
-) -> tf.Tensor:
+def in_batch_loss(queries: tf.Tensor, documents: tf.Tensor, doc_keys: tf.Tensor, temperature: float) -> tf.Tensor:
     """Symmetric in-batch softmax cross-entropy; duplicates of a row's own document are masked out."""
     logits = tf.matmul(queries, documents, transpose_b=True) / temperature
     same = tf.equal(doc_keys[:, None], doc_keys[None, :])

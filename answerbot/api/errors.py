@@ -1,0 +1,103 @@
+"""Every error as JSON ``{"error": {"code", "message", "field"}}``, mapped from its exception."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from answerbot.api.schemas import ErrorOut
+from answerbot.encoders.base import EncoderError
+from answerbot.service import AccountNotFound, ArticleNotFound, InputTooLarge, InvalidInput, ServiceError
+
+__all__ = ["ERROR_RESPONSES", "error_response", "install_error_handlers"]
+
+log = logging.getLogger(__name__)
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in [
+        (400, "Body is not valid JSON"),
+        (404, "Unknown account or article"),
+        (413, "Text or batch over the configured limit"),
+        (422, "Invalid value"),
+        (503, "Encoder unavailable"),
+    ]
+}
+
+_PARAM_LOCATIONS = {"account": "path", "article_id": "path", "limit": "query", "offset": "query"}
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    """The JSON error response every handler returns."""
+    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message, "field": field}})
+
+
+def _dotted(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            detail = error.get("ctx", {}).get("error", "decode error")
+            return error_response(400, "invalid_json", f"request body is not valid JSON: {detail}", "body")
+    if not errors:
+        return error_response(422, "validation_error", "request is invalid")
+    first = errors[0]
+    field = _dotted(first["loc"])
+    message = f"{field}: {first['msg']}"
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more)"
+    return error_response(422, "validation_error", message, field)
+
+
+async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, AccountNotFound):
+        return error_response(404, "account_not_found", str(exc), "path.account")
+    if isinstance(exc, ArticleNotFound):
+        return error_response(404, "article_not_found", str(exc), "path.article_id")
+    if isinstance(exc, InvalidInput):
+        head = exc.field.split(".", 1)[0]
+        field = f"{_PARAM_LOCATIONS.get(head, 'body')}.{exc.field}"
+        if isinstance(exc, InputTooLarge):
+            return error_response(413, "payload_too_large", str(exc), field)
+        return error_response(422, "validation_error", str(exc), field)
+    return error_response(400, "bad_request", str(exc))
+
+
+async def _encoder_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("encoder failed on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(503, "encoder_unavailable", "the text encoder is unavailable; retry later")
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else code
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"no route {request.method} {request.url.path}; see /docs for the API"
+    response = error_response(exc.status_code, code, message)
+    response.headers.update(exc.headers or {})
+    return response
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "internal server error; it was logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the JSON error handlers on ``app``."""
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(EncoderError, _encoder_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)

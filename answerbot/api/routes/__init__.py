@@ -1,0 +1,5 @@
+"""One router per resource."""
+
+from answerbot.api.routes import articles, health, recommendations
+
+__all__ = ["articles", "health", "recommendations"]

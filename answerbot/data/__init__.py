@@ -1,0 +1,3 @@
+"""Readers that turn source files into common records."""
+
+__all__: list[str] = []

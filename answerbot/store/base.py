@@ -1,0 +1,114 @@
+"""The article store protocol: articles with their vectors, stamped with the model version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+__all__ = [
+    "ArticleStore",
+    "StoreError",
+    "StoredArticle",
+    "VectorUpdate",
+    "content_hash",
+    "utc_now",
+]
+
+
+class StoreError(RuntimeError):
+    """The store could not read or write (corrupt file, constraint violated, schema too new)."""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """One article of one account; ``vector`` is None until encoded by model ``model_version``."""
+
+    account: str
+    article_id: str
+    title: str
+    body: str
+    locale: str | None
+    labels: tuple[str, ...]
+    content_hash: str
+    vector: np.ndarray | None = field(compare=False, repr=False)
+    model_version: str | None
+    updated_at: str
+
+
+VectorUpdate = tuple[str, str, np.ndarray]
+"""(article_id, content_hash the vector was computed from, vector)."""
+
+_ArticleList = list[StoredArticle]
+_IdsAndMatrix = tuple[list[str], np.ndarray]
+
+
+def content_hash(title: str, body: str, locale: str | None, labels: Sequence[str]) -> str:
+    """SHA-256 (hex) of everything that defines an article's content: title, body, locale and labels.
+
+    Title and body are hashed apart, not as ``article_text``, so moving a line between them is a change.
+    """
+    payload = json.dumps([title, body, locale, list(labels)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def utc_now() -> str:
+    """The current time as ISO-8601 UTC with microseconds, e.g. ``2025-01-31T12:00:00.000000Z``."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@runtime_checkable
+class ArticleStore(Protocol):
+    """Persistent articles and vectors; every method is safe to call from several threads."""
+
+    def upsert_many(self, articles: Sequence[StoredArticle]) -> None:
+        """Insert or replace all ``articles`` in one transaction: all are written or none."""
+        ...
+
+    def get(self, account: str, article_id: str) -> StoredArticle | None:
+        """The article, or None."""
+        ...
+
+    def get_many(self, account: str, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
+        """The articles among ``article_ids`` that exist, keyed by id."""
+        ...
+
+    def list(self, account: str, limit: int, offset: int) -> _ArticleList:
+        """One page of the account's articles, ordered by id."""
+        ...
+
+    def count(self, account: str | None = None) -> int:
+        """Number of articles of ``account``, or of all accounts when None."""
+        ...
+
+    def delete(self, account: str, article_id: str) -> bool:
+        """Delete the article; False when it did not exist."""
+        ...
+
+    def account_exists(self, account: str) -> bool:
+        """Whether the account has at least one article."""
+        ...
+
+    def vectors(self, account: str, model_version: str) -> _IdsAndMatrix:
+        """Ids (ordered) and float32 matrix [n, dim] of the account's vectors from ``model_version``."""
+        ...
+
+    def stale(self, model_version: str, account: str | None = None) -> _ArticleList:
+        """Articles whose vector is missing or from another model version, ordered by account and id."""
+        ...
+
+    def set_vectors(self, account: str, updates: Sequence[VectorUpdate], model_version: str) -> int:
+        """Store vectors in one transaction, skipping articles whose content hash changed meanwhile.
+
+        Returns the number of articles updated.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+        ...

@@ -1,0 +1,58 @@
+"""An app on a temporary SQLite store with the test encoder, behind a TestClient."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from answerbot.api import create_app
+from answerbot.settings import Settings
+
+ARTICLES = [
+    {"id": "pw-reset", "title": "Reset your password", "body": "Open settings and click reset password."},
+    {"id": "refund", "title": "Request a refund", "body": "Refunds are paid within five days.", "locale": "en"},
+    {"id": "invoice", "title": "Download invoices", "body": "Invoices are on the billing page.", "labels": ["b"]},
+    {"id": "2fa", "title": "Two-factor login", "body": "Enable two-factor authentication in the app."},
+    {"id": "shipping", "title": "Versandzeiten", "body": "Pakete kommen in drei Tagen an.", "locale": "de"},
+]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        store_path=tmp_path / "store.sqlite",
+        model_root=tmp_path / "no-models-here",
+        max_top_k=4,
+        max_enquiry_chars=200,
+        max_article_chars=400,
+        max_bulk_articles=6,
+    )
+
+
+@pytest.fixture
+def spy(make_spy):
+    return make_spy()
+
+
+@pytest.fixture
+def client(settings: Settings, spy) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, encoder=spy)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def articles() -> list[dict]:
+    """Five small articles, as the bulk endpoint takes them."""
+    return copy.deepcopy(ARTICLES)
+
+
+@pytest.fixture
+def seeded(client: TestClient, articles: list[dict]) -> TestClient:
+    """The client with ``articles`` uploaded in one bulk request to account "acme"."""
+    response = client.put("/v1/accounts/acme/articles", json={"articles": articles})
+    assert response.status_code == 200, response.text
+    return client

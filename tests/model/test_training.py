@@ -1,0 +1,54 @@
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from answerbot.model.training import TrainConfig, in_batch_loss
+from tests.tiny_model import TINY_DOCS, TINY_PAIRS, train_tiny_model
+
+
+def test_in_batch_loss_matches_hand_computation():
+    q = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    d = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    loss = float(in_batch_loss(q, d, tf.constant([0, 1], tf.int64), temperature=1.0))
+    expected = -math.log(math.e / (math.e + 1.0))  # each row: logit 1 for itself, 0 for the other
+    assert loss == pytest.approx(expected, rel=1e-6)
+
+
+def test_in_batch_loss_masks_a_duplicate_of_the_own_document():
+    q = tf.constant([[1.0, 0.0], [1.0, 0.0]])
+    d = tf.constant([[1.0, 0.0], [1.0, 0.0]])
+    same_doc = float(in_batch_loss(q, d, tf.constant([7, 7], tf.int64), temperature=1.0))
+    assert same_doc == pytest.approx(0.0, abs=1e-6)  # the twin is not a negative
+
+
+def test_config_rejects_a_batch_without_negatives():
+    with pytest.raises(ValueError, match="batch_size=1"):
+        TrainConfig(batch_size=1)
+
+
+def test_tiny_run_fits_ten_pairs_to_mrr_one(tmp_path):
+    model = train_tiny_model(tmp_path)
+    keys = list(TINY_DOCS)
+    docs = model.encode([TINY_DOCS[k] for k in keys])
+    queries = model.encode([p.query for p in TINY_PAIRS])
+    ranks = [(s > s[keys.index(p.doc_key)]).sum() + 1 for s, p in zip(queries @ docs.T, TINY_PAIRS, strict=True)]
+    assert np.mean([1 / r for r in ranks]) == 1.0
+    assert model.history[-1]["loss"] < model.history[0]["loss"]
+
+
+def test_vectors_are_unit_length(tmp_path):
+    model = train_tiny_model(tmp_path, epochs=1)
+    vectors = model.encode(["forgot password", "", "unknown words only"])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_save_load_gives_the_same_vectors(tmp_path):
+    from answerbot.model.training import TrainedModel
+
+    model = train_tiny_model(tmp_path / "work", epochs=2)
+    loaded = TrainedModel.load(model.save(tmp_path / "run"))
+    texts = ["forgot password", "shipping number"]
+    assert np.array_equal(loaded.encode(texts), model.encode(texts))
+    assert loaded.config == model.config
