@@ -15,6 +15,7 @@ from answerbot import __version__
 from answerbot.api.errors import install_error_handlers
 from answerbot.api.routes import articles, health, recommendations
 from answerbot.encoders.base import Encoder
+from answerbot.encoders.factory import build_encoder
 from answerbot.lang import detect_language
 from answerbot.service import RankingService
 from answerbot.settings import Settings, get_settings
@@ -24,13 +25,6 @@ from answerbot.store.sqlite import SqliteArticleStore
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
-
-
-def _load_encoder(settings: Settings) -> Encoder:
-    """The latest SavedModel under ``settings.model_root`` (imports TensorFlow, so only when needed)."""
-    from answerbot.encoders.inprocess import SavedModelEncoder
-
-    return SavedModelEncoder.latest(settings.model_root)
 
 
 def create_app(
@@ -46,7 +40,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         active_store = store if store is not None else SqliteArticleStore(settings.store_path)
         try:
-            active_encoder = encoder if encoder is not None else _load_encoder(settings)
+            active_encoder = encoder if encoder is not None else build_encoder(settings)
             service = RankingService(active_store, active_encoder, settings)
             reencoded = service.reencode_stale()
             detect_language("warm up the language profiles", seed=settings.langdetect_seed)

@@ -14,14 +14,14 @@ __all__ = ["load_demo_kb"]
 
 def load_demo_kb(settings: Settings) -> dict[str, UpsertCounts]:
     """Upsert every demo article, per account; unchanged articles are not re-encoded."""
-    from answerbot.encoders.inprocess import SavedModelEncoder
+    from answerbot.encoders.factory import build_encoder
 
     by_account: dict[str, list[ArticleInput]] = defaultdict(list)
     for a in load_kb():
         by_account[a.account].append(ArticleInput(a.id, a.title, a.body, a.locale, a.labels))
     store = SqliteArticleStore(settings.store_path)
     try:
-        service = RankingService(store, SavedModelEncoder.latest(settings.model_root), settings)
+        service = RankingService(store, build_encoder(settings), settings)
         service.reencode_stale()
         return {account: service.upsert_articles(account, articles) for account, articles in by_account.items()}
     finally:

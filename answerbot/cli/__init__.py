@@ -1,0 +1,23 @@
+"""The ``answerbot`` command line: thin typed commands over library functions, one module per area.
+
+Sub-apps: ``embeddings`` (pretrain, import, merge), ``demo`` (build, load, evaluate); root
+commands ``train``, ``export``, ``serve``. Library errors become one red line and exit code 1.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from answerbot.cli import demo, embeddings, model, serve
+
+__all__ = ["app"]
+
+app = typer.Typer(help="answerbot: multilingual answer recommendation.", no_args_is_help=True)
+app.add_typer(embeddings.app, name="embeddings")
+app.add_typer(demo.app, name="demo")
+app.command("train")(model.train)
+app.command("export")(model.export)
+app.command("serve")(serve.serve)
+
+if __name__ == "__main__":
+    app()

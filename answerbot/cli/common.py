@@ -1,0 +1,46 @@
+"""Shared pieces of the CLI: the console, option types and the error translation."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from answerbot.settings import get_settings
+
+__all__ = ["DataDir", "console", "data_dir_or_default", "friendly_errors"]
+
+console = Console()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Turn expected library errors into one clear line and exit code 1 (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from answerbot.data.jsonl import DataError
+        from answerbot.embeddings.table import TableError
+        from answerbot.encoders.base import EncoderError
+
+        try:
+            return func(*args, **kwargs)
+        except (TableError, DataError, EncoderError, ValueError, FileNotFoundError, FileExistsError) as e:
+            console.print(f"[red]error:[/red] {e}")
+            raise typer.Exit(1) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+def data_dir_or_default(value: Path | None) -> Path:
+    return value if value is not None else get_settings().data_dir
+
+
+DataDir = Annotated[
+    Path | None, typer.Option(help="Shared data folder (default: ANSWERBOT_DATA_DIR or ../shared/data).")
+]
