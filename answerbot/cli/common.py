@@ -31,7 +31,7 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except (TableError, DataError, EncoderError, ValueError, FileNotFoundError, FileExistsError) as e:
-            console.print(f"[red]error:[/red] {e}")
+            console.print(f"[red]error:[/red] {e}", soft_wrap=True)
             raise typer.Exit(1) from e
 
     return wrapper  # type: ignore[return-value]
