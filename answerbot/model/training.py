@@ -72,14 +72,18 @@ class TrainedModel:
     history: list[dict[str, float]] = field(default_factory=list)
     record: dict[str, Any] = field(default_factory=dict)
 
+    _vectorizer: TextVectorizer | None = field(default=None, init=False, repr=False, compare=False)
+
     def vectorizer(self) -> TextVectorizer:
-        return TextVectorizer(self.vocab_path, self.config.max_tokens)
+        """The in-graph text -> ids step over this model's vocabulary (built once, then reused)."""
+        if self._vectorizer is None:
+            self._vectorizer = TextVectorizer(self.vocab_path, self.config.max_tokens)
+        return self._vectorizer
 
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """Vectors for ``texts`` through the Keras tower (the reference the export must match)."""
-        vectorizer = self.vectorizer()
         chunks = [
-            self.encoder(vectorizer(tf.constant(list(texts[i : i + batch_size]))), training=False).numpy()
+            self.encoder(self.vectorizer()(tf.constant(list(texts[i : i + batch_size]))), training=False).numpy()
             for i in range(0, len(texts), batch_size)
         ]
         return np.concatenate(chunks) if chunks else np.zeros((0, self.config.output_dim), np.float32)
