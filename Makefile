@@ -23,8 +23,8 @@ run: install
 	@echo
 	@echo "answerbot serves on http://$(HOST):$(PORT) (Ctrl-C stops it). Try:"
 	@echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/accounts/acme-cloud/recommendations \\"
-	@echo "       -H 'Content-Type: application/json' \\"
-	@echo "       -d '{\"enquiry\": \"I forgot my password and cannot log in\", \"top_k\": 3}'"
+	@echo "       -H 'Content-Type: application/json' -H 'X-API-Key: demo-key-acme-cloud' \\"
+	@echo "       -d '{\"enquiry\": \"I forgot my password and cannot log in\", \"top_k\": 3, \"explain\": true}'"
 	@echo
 	ANSWERBOT_HOST=$(HOST) ANSWERBOT_PORT=$(PORT) $(BIN)/answerbot serve
 

@@ -1,15 +1,66 @@
-"""Exact top-k over an account's article vectors, and a per-process cache of those matrices."""
+"""Exact top-k over an account's article vectors (with masks for filters), and a per-process cache."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-__all__ = ["VectorCache", "top_k"]
+__all__ = ["AccountIndex", "VectorCache", "top_k", "top_k_scores"]
 
-_IdsAndMatrix = tuple[list[str], np.ndarray]
+T = TypeVar("T")
+
+
+@dataclass
+class AccountIndex:
+    """One account's ranked material: ids (sorted), unit-norm matrix [n, d], and what a response shows.
+
+    ``extras`` holds structures built lazily from it (e.g. the BM25 index of hybrid scoring).
+    """
+
+    ids: list[str]
+    matrix: np.ndarray
+    titles: list[str]
+    snippets: list[str]
+    texts: list[str]
+    locales: list[str | None]
+    labels: list[tuple[str, ...]]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.matrix.setflags(write=False)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def extra(self, name: str, build: Callable[[], Any]) -> Any:
+        """``extras[name]``, built once by ``build()``."""
+        with self._lock:
+            if name not in self.extras:
+                self.extras[name] = build()
+            return self.extras[name]
+
+    def label_mask(self, wanted: Sequence[str]) -> np.ndarray:
+        """Rows carrying at least one of ``wanted`` labels."""
+        wanted_set = set(wanted)
+        return np.fromiter((bool(wanted_set.intersection(ls)) for ls in self.labels), dtype=bool, count=len(self))
+
+    def locale_mask(self, locale: str) -> np.ndarray:
+        """Rows whose locale matches: same tag, or same language ('pt' matches 'pt-BR'); no locale never matches."""
+        wanted = locale.lower().replace("_", "-")
+        language = wanted.split("-")[0]
+
+        def match(value: str | None) -> bool:
+            if value is None:
+                return False
+            tag = value.lower().replace("_", "-")
+            return tag == wanted or tag.split("-")[0] == language
+
+        return np.fromiter((match(v) for v in self.locales), dtype=bool, count=len(self))
 
 
 def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -25,7 +76,16 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
             f"query of shape {query.shape} does not match matrix of shape {matrix.shape}; "
             "expected [d] and [n, d] of the same model"
         )
-    scores = matrix @ query
+    return top_k_scores(matrix @ query, k)
+
+
+def top_k_scores(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices and scores of the ``k`` largest finite ``scores`` (score desc, index asc).
+
+    Rows scored ``-inf`` (filtered out) are never returned.
+    """
+    if k < 1:
+        raise ValueError(f"k={k} must be at least 1")
     n = scores.shape[0]
     if n > k:
         # argpartition picks an arbitrary subset among rows tied with the k-th score; take every row
@@ -36,21 +96,22 @@ def top_k(query: np.ndarray, matrix: np.ndarray, k: int) -> tuple[np.ndarray, np
         candidates = np.arange(n)
     order = np.lexsort((candidates, -scores[candidates]))[:k]
     indices = candidates[order]
+    indices = indices[np.isfinite(scores[indices])]
     return indices, scores[indices]
 
 
-class VectorCache:
-    """Each account's (ids, matrix) per model version, kept until ``invalidate(account)``.
+class VectorCache(Generic[T]):
+    """Each account's entry (an AccountIndex, or (ids, matrix)) per model version, kept until ``invalidate``.
 
     The cache is per process: writes made by another process are not seen.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._entries: dict[tuple[str, str], _IdsAndMatrix] = {}
+        self._entries: dict[tuple[str, str], T] = {}
         self._generations: dict[str, int] = {}
 
-    def get(self, account: str, model_version: str, load: Callable[[], _IdsAndMatrix]) -> _IdsAndMatrix:
+    def get(self, account: str, model_version: str, load: Callable[[], T]) -> T:
         """The cached entry, or ``load()``'s result, cached unless the account was invalidated meanwhile."""
         key = (account, model_version)
         with self._lock:
@@ -58,9 +119,9 @@ class VectorCache:
             generation = self._generations.get(account, 0)
         if entry is not None:
             return entry
-        ids, matrix = load()
-        matrix.setflags(write=False)
-        entry = (ids, matrix)
+        entry = load()
+        if isinstance(entry, tuple) and isinstance(entry[1], np.ndarray):
+            entry[1].setflags(write=False)
         with self._lock:
             if self._generations.get(account, 0) == generation:
                 self._entries[key] = entry

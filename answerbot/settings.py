@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Self
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -23,11 +23,43 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     default_top_k: PositiveInt = 3
-    max_top_k: PositiveInt = 50
+    max_top_k: PositiveInt = 10
     max_enquiry_chars: PositiveInt = 5000
     max_article_chars: PositiveInt = 100_000
     max_bulk_articles: PositiveInt = 1000
     langdetect_seed: NonNegativeInt = 0
+    # ranking API (issue 6)
+    store_url: str | None = Field(
+        default=None,
+        description="postgresql://user@host:port/db selects the PostgreSQL store; unset means SQLite at store_path",
+    )
+    admin_key: SecretStr = SecretStr("answerbot-dev-admin-key")
+    score_threshold: float = Field(default=0.2, ge=-1.0, le=1.0)
+    hybrid_weight: float = Field(default=0.3, ge=0.0, le=1.0)
+    micro_batch_max: PositiveInt = 32
+    micro_batch_wait_ms: float = Field(default=2.0, ge=0.0, le=1000.0)
+    max_request_bytes: PositiveInt = 16 * 1024 * 1024
+    explain_max_tokens: PositiveInt = 32
+    log_json: bool = True
+    # model host (issue 5): in-process SavedModel (default) or TF Serving over gRPC / REST
+    encoder: str = Field(default="inprocess", pattern=r"^(inprocess|grpc|rest)$")
+    serving_grpc_target: str = "localhost:8500"
+    serving_rest_url: str = "http://localhost:8501"
+    serving_model_name: str = "answerbot"
+    serving_model_version: PositiveInt | None = None
+    serving_model_label: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    serving_deadline_s: float = Field(default=5.0, gt=0.0, le=600.0)
+    serving_retries: NonNegativeInt = 2
+
+    @model_validator(mode="after")
+    def _check_serving_spec(self) -> Self:
+        if self.serving_model_version is not None and self.serving_model_label is not None:
+            raise ValueError(
+                f"serving_model_version={self.serving_model_version} and serving_model_label="
+                f"{self.serving_model_label!r} are both set; set ANSWERBOT_SERVING_MODEL_VERSION or "
+                "ANSWERBOT_SERVING_MODEL_LABEL, not both"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_top_k(self) -> Self:

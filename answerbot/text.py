@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from answerbot.markup import strip_html
+
 __all__ = [
     "NO_SPACE_RANGES",
     "article_text",
@@ -90,5 +92,5 @@ def tokenize(text: str) -> list[str]:
 
 
 def article_text(title: str, body: str) -> str:
-    """The text an article is encoded from: its title, a newline, its body."""
-    return f"{title}\n{body}"
+    """The text an article is encoded from: its title, a newline, its body's visible text (HTML stripped)."""
+    return f"{title}\n{strip_html(body)}"

@@ -40,3 +40,10 @@ def test_traditional_chinese_is_reported_as_zh() -> None:
 @pytest.mark.parametrize("text", ["??", "", "   ", "12345 !!", "ab", "a1 b2"])
 def test_too_few_letters_is_undetermined(text: str) -> None:
     assert detect_language(text) == LanguageGuess("und", 0.0)
+
+
+def test_short_text_has_scaled_down_confidence() -> None:
+    short = detect_language("merci beaucoup")
+    long = detect_language("merci beaucoup pour votre aide avec mon compte")
+    assert short.confidence <= 13 / 20
+    assert long.confidence > short.confidence

@@ -9,6 +9,7 @@ from answerbot.encoders.base import EncoderError
 from answerbot.lang import detect_language
 from answerbot.service import (
     AccountNotFound,
+    AccountService,
     ArticleInput,
     ArticleNotFound,
     InputTooLarge,
@@ -40,12 +41,16 @@ def settings(tmp_path: Path) -> Settings:
         max_enquiry_chars=200,
         max_article_chars=500,
         max_bulk_articles=8,
+        score_threshold=-1.0,
     )
 
 
 @pytest.fixture
 def store(settings: Settings):
+    """A store with accounts "acme" and "globex"."""
     s = SqliteArticleStore(settings.store_path)
+    for account in ("acme", "globex"):
+        AccountService(s, settings).create(account)
     yield s
     s.close()
 

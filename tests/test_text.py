@@ -36,3 +36,7 @@ def test_normalize_sets_no_space_runs_apart():
 
 def test_article_text_joins_title_and_body():
     assert article_text("Title", "Body") == "Title\nBody"
+
+
+def test_article_text_encodes_the_visible_text_of_html_bodies():
+    assert article_text("T", "<p>Reset &amp; <b>sync</b></p><script>x()</script>") == "T\nReset & sync"

@@ -1,21 +1,78 @@
-"""Dependencies of the route handlers, as ``Annotated`` aliases."""
+"""Dependencies of the route handlers, as ``Annotated`` aliases; authentication lives here.
+
+Every account route takes ``AccountDep``: the ``X-API-Key`` must be the admin key or the account's own key.
+A key of another account gets the same 404 as a missing account, so account ids cannot be probed.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Request, Security
+from fastapi.security import APIKeyHeader
 
-from answerbot.service import ID_PATTERN, RankingService
+from answerbot.api.metrics import Metrics
+from answerbot.service import (
+    ID_PATTERN,
+    AccountService,
+    FeedbackService,
+    MicroBatcher,
+    Principal,
+    RankingService,
+)
 from answerbot.settings import Settings
+from answerbot.store.base import Account
 
-__all__ = ["AccountPath", "ArticleIdPath", "ServiceDep", "SettingsDep", "get_service", "get_settings_dep"]
+__all__ = [
+    "API_KEY_HEADER",
+    "AccountDep",
+    "AccountPath",
+    "AccountsDep",
+    "AdminDep",
+    "ArticleIdPath",
+    "BatcherDep",
+    "FeedbackDep",
+    "InteractionIdPath",
+    "MetricsDep",
+    "PrincipalDep",
+    "ServiceDep",
+    "SettingsDep",
+    "get_service",
+    "get_settings_dep",
+]
+
+API_KEY_HEADER = "X-API-Key"
+_api_key = APIKeyHeader(
+    name=API_KEY_HEADER,
+    auto_error=False,
+    description="An account's API key (opens that account only) or the admin key (opens every account).",
+)
 
 
 def get_service(request: Request) -> RankingService:
     """The RankingService the lifespan built."""
     service: RankingService = request.app.state.service
     return service
+
+
+def get_accounts(request: Request) -> AccountService:
+    accounts: AccountService = request.app.state.accounts
+    return accounts
+
+
+def get_feedback(request: Request) -> FeedbackService:
+    feedback: FeedbackService = request.app.state.feedback
+    return feedback
+
+
+def get_batcher(request: Request) -> MicroBatcher:
+    batcher: MicroBatcher = request.app.state.batcher
+    return batcher
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -25,6 +82,10 @@ def get_settings_dep(request: Request) -> Settings:
 
 
 ServiceDep = Annotated[RankingService, Depends(get_service)]
+AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+FeedbackDep = Annotated[FeedbackService, Depends(get_feedback)]
+BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 AccountPath = Annotated[
     str, Path(pattern=ID_PATTERN, description="Account id: 1-128 letters, digits, '.', '_' or '-'.")
@@ -32,3 +93,29 @@ AccountPath = Annotated[
 ArticleIdPath = Annotated[
     str, Path(pattern=ID_PATTERN, description="Article id: 1-128 letters, digits, '.', '_' or '-'.")
 ]
+InteractionIdPath = Annotated[
+    str, Path(pattern=ID_PATTERN, description="The interaction_id of a recommendation response.")
+]
+
+
+def get_principal(accounts: AccountsDep, key: Annotated[str | None, Security(_api_key)]) -> Principal:
+    """Who calls: 401 without a key or with an unknown one."""
+    return accounts.authenticate(key)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_account(account: AccountPath, principal: PrincipalDep, accounts: AccountsDep) -> Account:
+    """The path's account, if the caller's key opens it; 404 otherwise."""
+    return accounts.authorize(principal, account)
+
+
+def get_admin(principal: PrincipalDep) -> Principal:
+    """The admin; 403 for an account key."""
+    AccountService.require_admin(principal)
+    return principal
+
+
+AccountDep = Annotated[Account, Depends(get_account)]
+AdminDep = Annotated[Principal, Depends(get_admin)]

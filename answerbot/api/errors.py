@@ -12,7 +12,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from answerbot.api.schemas import ErrorOut
 from answerbot.encoders.base import EncoderError
-from answerbot.service import AccountNotFound, ArticleNotFound, InputTooLarge, InvalidInput, ServiceError
+from answerbot.service import (
+    AccountNotFound,
+    ArticleNotFound,
+    Conflict,
+    Forbidden,
+    InputTooLarge,
+    InteractionNotFound,
+    InvalidInput,
+    ServiceError,
+    Unauthorized,
+)
+from answerbot.store.base import StoreError
 
 __all__ = ["ERROR_RESPONSES", "error_response", "install_error_handlers"]
 
@@ -21,16 +32,26 @@ log = logging.getLogger(__name__)
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorOut, "description": description}
     for status, description in [
-        (400, "Body is not valid JSON"),
-        (404, "Unknown account or article"),
-        (413, "Text or batch over the configured limit"),
+        (400, "Body is not valid JSON or not UTF-8"),
+        (401, "Missing or unknown API key (X-API-Key)"),
+        (404, "Unknown account (or one the key does not open), article or interaction"),
+        (409, "Conflicts with stored state"),
+        (413, "Text, batch or body over the configured limit"),
         (422, "Invalid value"),
-        (503, "Encoder unavailable"),
+        (503, "Encoder or store unavailable"),
     ]
 }
 
-_PARAM_LOCATIONS = {"account": "path", "article_id": "path", "limit": "query", "offset": "query"}
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+_PARAM_LOCATIONS = {
+    "account": "path",
+    "article_id": "path",
+    "interaction_id": "path",
+    "limit": "query",
+    "offset": "query",
+    "from": "query",
+    "to": "query",
+}
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
@@ -59,14 +80,27 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", message, field)
 
 
+def _field(name: str) -> str:
+    return f"{_PARAM_LOCATIONS.get(name.split('.', 1)[0], 'body')}.{name}"
+
+
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, Unauthorized):
+        response = error_response(401, "unauthorized", str(exc), "header.x-api-key")
+        response.headers["WWW-Authenticate"] = "ApiKey"
+        return response
+    if isinstance(exc, Forbidden):
+        return error_response(403, "forbidden", str(exc), "header.x-api-key")
     if isinstance(exc, AccountNotFound):
         return error_response(404, "account_not_found", str(exc), "path.account")
     if isinstance(exc, ArticleNotFound):
         return error_response(404, "article_not_found", str(exc), "path.article_id")
+    if isinstance(exc, InteractionNotFound):
+        return error_response(404, "interaction_not_found", str(exc), "path.interaction_id")
+    if isinstance(exc, Conflict):
+        return error_response(409, "conflict", str(exc), _field(exc.field))
     if isinstance(exc, InvalidInput):
-        head = exc.field.split(".", 1)[0]
-        field = f"{_PARAM_LOCATIONS.get(head, 'body')}.{exc.field}"
+        field = f"body.{exc.field}" if exc.in_body else _field(exc.field)
         if isinstance(exc, InputTooLarge):
             return error_response(413, "payload_too_large", str(exc), field)
         return error_response(422, "validation_error", str(exc), field)
@@ -76,6 +110,11 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
 async def _encoder_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("encoder failed on %s %s: %s", request.method, request.url.path, exc)
     return error_response(503, "encoder_unavailable", "the text encoder is unavailable; retry later")
+
+
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("store failed on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(503, "store_unavailable", "the article store is unavailable; retry later")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -99,5 +138,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(EncoderError, _encoder_error)
+    app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)

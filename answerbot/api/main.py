@@ -1,4 +1,4 @@
-"""The FastAPI app: ``create_app()`` wires settings, store, encoder and service in the lifespan.
+"""The FastAPI app: ``create_app()`` wires settings, store, encoder and services in the lifespan.
 
 Run with ``uvicorn --factory answerbot.api.main:create_app`` or ``uvicorn.run(create_app(settings))``.
 """
@@ -13,53 +13,79 @@ from fastapi import FastAPI
 
 from answerbot import __version__
 from answerbot.api.errors import install_error_handlers
-from answerbot.api.routes import articles, health, recommendations
+from answerbot.api.logs import configure_logging
+from answerbot.api.metrics import Metrics
+from answerbot.api.middleware import RequestMiddleware
+from answerbot.api.routes import accounts, articles, feedback, health, recommendations
 from answerbot.encoders.base import Encoder
 from answerbot.encoders.factory import build_encoder
 from answerbot.lang import detect_language
-from answerbot.service import RankingService
+from answerbot.service import AccountService, FeedbackService, MicroBatcher, RankingService
 from answerbot.settings import Settings, get_settings
 from answerbot.store.base import ArticleStore
-from answerbot.store.sqlite import SqliteArticleStore
+from answerbot.store.factory import open_store
 
-__all__ = ["create_app"]
+__all__ = ["DEV_ADMIN_KEY", "create_app"]
 
 log = logging.getLogger(__name__)
+
+DEV_ADMIN_KEY = "answerbot-dev-admin-key"
 
 
 def create_app(
     settings: Settings | None = None, encoder: Encoder | None = None, store: ArticleStore | None = None
 ) -> FastAPI:
-    """The answerbot API. Missing parts are built at start-up: a SQLite store and the latest SavedModel.
+    """The answerbot API. Missing parts are built at start-up: the configured store and the latest SavedModel.
 
     A store passed in is not closed at shutdown; one built here is.
     """
     settings = settings or get_settings()
+    metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        active_store = store if store is not None else SqliteArticleStore(settings.store_path)
+        configure_logging(settings.log_json)
+        active_store = store if store is not None else open_store(settings)
+        batcher: MicroBatcher | None = None
         try:
             active_encoder = encoder if encoder is not None else build_encoder(settings)
+            from answerbot.encoders.compat import check_model_matches_store
+
+            check_model_matches_store(active_encoder, active_store)  # refuses to start on a mismatch
             service = RankingService(active_store, active_encoder, settings)
             reencoded = service.reencode_stale()
+            service.encode_texts(["warm up the encoder"])
             detect_language("warm up the language profiles", seed=settings.langdetect_seed)
+            if settings.admin_key.get_secret_value() == DEV_ADMIN_KEY:
+                log.warning("ANSWERBOT_ADMIN_KEY is the development default; set a secret one in production")
             log.info(
                 "serving model %s version %s; re-encoded %d stale articles",
                 service.model_name,
                 service.model_version,
                 reencoded,
             )
+            batcher = MicroBatcher(
+                service.encode_texts,
+                max_batch=settings.micro_batch_max,
+                max_wait_s=settings.micro_batch_wait_ms / 1000,
+                on_batch=metrics.observe_batch,
+            )
             app.state.service = service
+            app.state.accounts = AccountService(active_store, settings)
+            app.state.feedback = FeedbackService(active_store)
+            app.state.batcher = batcher
             yield
         finally:
+            if batcher is not None:
+                await batcher.close()
             if store is None:
                 active_store.close()
 
     app = FastAPI(title="answerbot", version=__version__, lifespan=lifespan)
     app.state.settings = settings
+    app.state.metrics = metrics
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(articles.router)
-    app.include_router(recommendations.router)
+    app.add_middleware(RequestMiddleware, metrics=metrics, max_body_bytes=settings.max_request_bytes)
+    for module in (health, accounts, articles, recommendations, feedback):
+        app.include_router(module.router)
     return app

@@ -1,10 +1,18 @@
 """Export a trained tower as a SavedModel: string in, L2-normalised vector out.
 
 Layout: ``<model_root>/<version>/`` with ``saved_model.pb``, ``variables/``, the vocabulary in
-``assets/`` and the metadata as ``assets.extra/answerbot.json`` (readable without TensorFlow).
-Signatures: ``serving_default`` (``text: string [None]`` -> ``embedding: float32 [None, d]``) and
-``metadata`` (no input -> ``metadata: string`` JSON). A version folder appears atomically: the
-export is written beside it and renamed, so TF Serving never loads a half-written model.
+``assets/``, the metadata as ``assets.extra/answerbot.json`` (readable without TensorFlow) and TF
+Serving warmup records in ``assets.extra/tf_serving_warmup_requests``.
+
+Signatures (one shared tower behind all of them):
+
+- ``serving_default`` and ``ticket``: ``text: string [None]`` -> ``embedding: float32 [None, d]``
+- ``article``: ``title, body: string [None]`` -> ``embedding`` of ``title + "\\n" + body``
+  (the in-graph twin of ``answerbot.text.article_text``)
+- ``metadata``: no input -> ``metadata: string`` (the JSON of ``assets.extra/answerbot.json``)
+
+A version folder appears atomically: the export is written beside it and renamed, so TF Serving
+never loads a half-written model.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +30,37 @@ from answerbot.model.encoder import SharedEncoder
 from answerbot.model.training import TrainedModel
 from answerbot.model.vectorizer import TextVectorizer
 
-__all__ = ["METADATA_FILE", "ServingModule", "export_model", "next_version", "read_metadata"]
+__all__ = [
+    "METADATA_FILE",
+    "MODEL_NAME",
+    "SIGNATURES",
+    "WARMUP_FILE",
+    "WARMUP_TEXTS",
+    "ServingModule",
+    "export_model",
+    "next_version",
+    "read_metadata",
+    "read_warmup",
+    "write_warmup",
+]
 
 METADATA_FILE = "answerbot.json"
+WARMUP_FILE = "tf_serving_warmup_requests"
 MODEL_NAME = "answerbot"
+SIGNATURES = ("serving_default", "ticket", "article", "metadata")
+WARMUP_TEXTS = (
+    "I forgot my password and cannot log in",
+    "Where is my order? The tracking number does not work",
+    "Ich möchte meine Rechnung herunterladen",
+    "No puedo sincronizar la carpeta compartida",
+    "Je voudrais un remboursement sur ma carte",
+    "パスワードをリセットできません",
+    "如何下载发票",
+    "",
+)
+WARMUP_BATCH_SIZES = (1, 8, 32)
+
+_TEXT = tf.TensorSpec([None], tf.string, name="text")
 
 
 class ServingModule(tf.Module):
@@ -36,13 +72,23 @@ class ServingModule(tf.Module):
         self.vectorizer = vectorizer
         self._metadata = tf.constant(json.dumps(metadata, sort_keys=True))
 
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="text")])
+    @tf.function(input_signature=[_TEXT])
     def serve(self, text: tf.Tensor) -> dict[str, tf.Tensor]:
         return {"embedding": self.encoder(self.vectorizer(text), training=False)}
+
+    @tf.function(
+        input_signature=[tf.TensorSpec([None], tf.string, name="title"), tf.TensorSpec([None], tf.string, name="body")]
+    )
+    def article(self, title: tf.Tensor, body: tf.Tensor) -> dict[str, tf.Tensor]:
+        return self.serve(tf.strings.join([title, body], separator="\n"))
 
     @tf.function(input_signature=[])
     def metadata(self) -> dict[str, tf.Tensor]:
         return {"metadata": tf.identity(self._metadata)}
+
+    def signatures(self) -> dict[str, Any]:
+        """The signature map passed to ``tf.saved_model.save`` (names as in ``SIGNATURES``)."""
+        return {"serving_default": self.serve, "ticket": self.serve, "article": self.article, "metadata": self.metadata}
 
 
 def next_version(model_root: Path) -> int:
@@ -53,6 +99,57 @@ def next_version(model_root: Path) -> int:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _string_tensor(texts: Sequence[str]) -> Any:
+    from tensorflow.core.framework import tensor_pb2, tensor_shape_pb2, types_pb2
+
+    shape = tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=len(texts))])
+    return tensor_pb2.TensorProto(
+        dtype=types_pb2.DT_STRING, tensor_shape=shape, string_val=[t.encode("utf-8") for t in texts]
+    )
+
+
+def write_warmup(
+    path: Path,
+    model_name: str = MODEL_NAME,
+    texts: Sequence[str] = WARMUP_TEXTS,
+    batch_sizes: Sequence[int] = WARMUP_BATCH_SIZES,
+) -> int:
+    """Write TF Serving warmup records (TFRecord of ``PredictionLog``); return how many.
+
+    One ``serving_default`` request per batch size (texts repeated to fill it), and one each for
+    ``ticket`` and ``article``, so every graph and the batch sizes of ``batching.config`` are warm.
+    """
+    from tensorflow_serving.apis import model_pb2, predict_pb2, prediction_log_pb2
+
+    def request(signature: str, inputs: dict[str, list[str]]) -> Any:
+        spec = model_pb2.ModelSpec(name=model_name, signature_name=signature)
+        req = predict_pb2.PredictRequest(model_spec=spec)
+        for key, values in inputs.items():
+            req.inputs[key].CopyFrom(_string_tensor(values))
+        return prediction_log_pb2.PredictionLog(predict_log=prediction_log_pb2.PredictLog(request=req))
+
+    def fill(n: int) -> list[str]:
+        return [texts[i % len(texts)] for i in range(n)]
+
+    records = [request("serving_default", {"text": fill(n)}) for n in batch_sizes]
+    records.append(request("ticket", {"text": fill(1)}))
+    records.append(request("article", {"title": fill(2), "body": list(reversed(fill(2)))}))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tf.io.TFRecordWriter(str(path)) as writer:
+        for record in records:
+            writer.write(record.SerializeToString())
+    return len(records)
+
+
+def read_warmup(path: Path) -> list[Any]:
+    """The ``PredictionLog`` records of a warmup file."""
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: missing; re-export the model with `answerbot export`")
+    return [prediction_log_pb2.PredictionLog.FromString(r.numpy()) for r in tf.data.TFRecordDataset(str(path))]
 
 
 def export_model(
@@ -69,21 +166,25 @@ def export_model(
         "name": MODEL_NAME,
         "version": str(version),
         "dim": model.config.output_dim,
+        "embed_dim": model.encoder.embed_dim,
         "max_tokens": model.config.max_tokens,
         "vocab_size": model.encoder.vocab_size,
         "vocab_sha256": _sha256(model.vocab_path),
         "languages": table_meta.get("languages", []),
         "merge_strategy": table_meta.get("strategy"),
         "encoder": model.encoder.get_config() | {"name": None, "trainable": None, "dtype": None},
+        "signatures": list(SIGNATURES),
+        "tensorflow": tf.__version__,
         **(extra or {}),
     }
     metadata["encoder"] = {k: v for k, v in metadata["encoder"].items() if v is not None}
     module = ServingModule(model.encoder, model.vectorizer(), metadata)
     staging = model_root / f".{version}.partial"
     shutil.rmtree(staging, ignore_errors=True)
-    tf.saved_model.save(module, str(staging), signatures={"serving_default": module.serve, "metadata": module.metadata})
+    tf.saved_model.save(module, str(staging), signatures=module.signatures())
     (staging / "assets.extra").mkdir(exist_ok=True)
     (staging / "assets.extra" / METADATA_FILE).write_text(json.dumps(metadata, indent=2, ensure_ascii=False))
+    write_warmup(staging / "assets.extra" / WARMUP_FILE, model_name=MODEL_NAME)
     staging.rename(target)
     return target
 

@@ -12,7 +12,13 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
+    "REJECTION_REASONS",
+    "Account",
     "ArticleStore",
+    "DailyCounts",
+    "Duplicate",
+    "FeedbackRecord",
+    "Interaction",
     "StoreError",
     "StoredArticle",
     "VectorUpdate",
@@ -20,9 +26,68 @@ __all__ = [
     "utc_now",
 ]
 
+REJECTION_REASONS = ("unknown", "not_related", "related_but_did_not_answer")
+"""Why an offered article was rejected, as Answer Bot platforms report it."""
+
 
 class StoreError(RuntimeError):
     """The store could not read or write (corrupt file, constraint violated, schema too new)."""
+
+
+class Duplicate(StoreError):
+    """A row with the same unique key exists (an account id, a resolution of an interaction)."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """A tenant: its API key is kept only as a SHA-256 hash; None settings fall back to the global ones."""
+
+    account_id: str
+    key_hash: str | None
+    score_threshold: float | None
+    hybrid: bool
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One recommendation request and what was offered; ``day`` is its UTC date (YYYY-MM-DD)."""
+
+    account: str
+    interaction_id: str
+    created_at: str
+    day: str
+    language: str
+    offered: tuple[str, ...]
+
+    @property
+    def outcome(self) -> str:
+        return "offered" if self.offered else "unoffered"
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    """A resolution (``reason`` None) or a rejection with its reason, tied to an interaction."""
+
+    account: str
+    interaction_id: str
+    kind: str
+    article_id: str | None
+    reason: str | None
+    day: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class DailyCounts:
+    """One account's numbers for one UTC day; rejections keyed by reason."""
+
+    day: str
+    attempts: int
+    offered: int
+    unoffered: int
+    resolutions: int
+    rejections: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -107,6 +172,54 @@ class ArticleStore(Protocol):
 
         Returns the number of articles updated.
         """
+        ...
+
+    def with_vectors(self, account: str, model_version: str) -> _ArticleList:
+        """The account's articles with a vector of ``model_version``, ordered by id (for the index)."""
+        ...
+
+    # accounts
+
+    def create_account(self, account: Account) -> None:
+        """Insert the account; Duplicate when the id exists."""
+        ...
+
+    def get_account(self, account_id: str) -> Account | None:
+        """The account, or None."""
+        ...
+
+    def account_by_key_hash(self, key_hash: str) -> Account | None:
+        """The account whose API key hashes to ``key_hash``, or None."""
+        ...
+
+    def update_account(self, account: Account) -> None:
+        """Replace the stored key hash and settings of an existing account."""
+        ...
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, ordered by id."""
+        ...
+
+    # interactions and feedback
+
+    def add_interaction(self, interaction: Interaction) -> None:
+        """Record one recommendation request."""
+        ...
+
+    def get_interaction(self, account: str, interaction_id: str) -> Interaction | None:
+        """The interaction of this account, or None."""
+        ...
+
+    def add_feedback(self, feedback: FeedbackRecord) -> None:
+        """Record feedback; Duplicate for a second resolution, or a second rejection of the same article."""
+        ...
+
+    def analytics(self, account: str, first_day: str, last_day: str) -> list[DailyCounts]:
+        """Counts per UTC day in [first_day, last_day] with at least one interaction, ordered by day."""
+        ...
+
+    def ping(self) -> None:
+        """A trivial query; StoreError when the store is unreachable."""
         ...
 
     def close(self) -> None:

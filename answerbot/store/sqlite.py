@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-import numpy as np
+from answerbot.store.base import StoreError
+from answerbot.store.sql import Row, SqlStore, split_statements
 
-from answerbot.store.base import StoredArticle, StoreError, VectorUpdate
+__all__ = ["SCHEMA_VERSION", "SqliteArticleStore"]
 
-__all__ = ["SqliteArticleStore"]
+SCHEMA_VERSION = 2
 
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
+_ARTICLES = """
 CREATE TABLE IF NOT EXISTS articles (
     account       TEXT NOT NULL CHECK (length(account) BETWEEN 1 AND 128),
     article_id    TEXT NOT NULL CHECK (length(article_id) BETWEEN 1 AND 128),
@@ -37,60 +35,60 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_by_version ON articles (model_version, account);
 """
 
-_COLUMNS = "account, article_id, title, body, locale, labels, content_hash, vector, dim, model_version, updated_at"
-_VECTOR_DTYPE = np.dtype("<f4")
-_MAX_PARAMS = 500
-
-_Row = tuple[str, str, str, str, str | None, str, str, bytes | None, int | None, str | None, str]
-_ArticleList = list[StoredArticle]
-_IdsAndMatrix = tuple[list[str], np.ndarray]
-
-
-def _vector_blob(vector: np.ndarray) -> bytes:
-    array = np.asarray(vector)
-    if array.ndim != 1 or array.size == 0:
-        raise StoreError(f"vector has shape {array.shape}; expected a non-empty 1-D array")
-    return np.ascontiguousarray(array, dtype=_VECTOR_DTYPE).tobytes()
-
-
-def _to_row(article: StoredArticle) -> _Row:
-    blob = None if article.vector is None else _vector_blob(article.vector)
-    dim = None if blob is None else len(blob) // _VECTOR_DTYPE.itemsize
-    labels = json.dumps(list(article.labels), ensure_ascii=False)
-    return (
-        article.account,
-        article.article_id,
-        article.title,
-        article.body,
-        article.locale,
-        labels,
-        article.content_hash,
-        blob,
-        dim,
-        article.model_version,
-        article.updated_at,
-    )
-
-
-def _from_row(row: sqlite3.Row) -> StoredArticle:
-    blob = row["vector"]
-    vector = None if blob is None else np.frombuffer(blob, dtype=_VECTOR_DTYPE).astype(np.float32)
-    return StoredArticle(
-        account=row["account"],
-        article_id=row["article_id"],
-        title=row["title"],
-        body=row["body"],
-        locale=row["locale"],
-        labels=tuple(json.loads(row["labels"])),
-        content_hash=row["content_hash"],
-        vector=vector,
-        model_version=row["model_version"],
-        updated_at=row["updated_at"],
-    )
+# Version 2: tenants, interactions and feedback. Accounts that already had articles get a row without a key.
+_TENANCY = """
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id      TEXT PRIMARY KEY CHECK (length(account_id) BETWEEN 1 AND 128),
+    key_hash        TEXT UNIQUE CHECK (key_hash IS NULL OR length(key_hash) = 64),
+    score_threshold REAL CHECK (score_threshold IS NULL OR score_threshold BETWEEN -1 AND 1),
+    hybrid          INTEGER NOT NULL CHECK (hybrid IN (0, 1)),
+    created_at      TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS interactions (
+    account        TEXT NOT NULL,
+    interaction_id TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    day            TEXT NOT NULL CHECK (length(day) = 10),
+    language       TEXT NOT NULL,
+    offered        TEXT NOT NULL CHECK (json_valid(offered)),
+    n_offered      INTEGER NOT NULL CHECK (n_offered >= 0),
+    PRIMARY KEY (account, interaction_id)
+) STRICT;
+CREATE INDEX IF NOT EXISTS interactions_by_day ON interactions (account, day);
+CREATE TABLE IF NOT EXISTS feedback (
+    account        TEXT NOT NULL,
+    interaction_id TEXT NOT NULL,
+    kind           TEXT NOT NULL CHECK (kind IN ('resolution', 'rejection')),
+    article_id     TEXT NOT NULL,
+    reason         TEXT CHECK ((kind = 'resolution') = (reason IS NULL)),
+    day            TEXT NOT NULL CHECK (length(day) = 10),
+    created_at     TEXT NOT NULL,
+    UNIQUE (account, interaction_id, kind, article_id),
+    FOREIGN KEY (account, interaction_id) REFERENCES interactions (account, interaction_id)
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS one_resolution ON feedback (account, interaction_id) WHERE kind = 'resolution';
+CREATE INDEX IF NOT EXISTS feedback_by_day ON feedback (account, day);
+INSERT OR IGNORE INTO accounts (account_id, key_hash, score_threshold, hybrid, created_at)
+    SELECT DISTINCT account, NULL, NULL, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM articles;
+"""
 
 
-class SqliteArticleStore:
+class _SqliteTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> int:
+        return self._conn.execute(sql, params).rowcount
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self._conn.executemany(sql, rows)
+
+
+class SqliteArticleStore(SqlStore):
     """``ArticleStore`` in one SQLite file; one connection shared by all threads behind a lock."""
+
+    _unique_violation = (sqlite3.IntegrityError,)
+    _db_error = (sqlite3.Error,)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -115,131 +113,30 @@ class SqliteArticleStore:
                 f"{SCHEMA_VERSION}; upgrade answerbot or point ANSWERBOT_STORE_PATH elsewhere"
             )
         if version < SCHEMA_VERSION:
-            with self._transaction() as conn:
-                for statement in _SCHEMA.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            with self._transaction():
+                for statement in split_statements(_ARTICLES + _TENANCY):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[_SqliteTx]:
         """Hold the lock and run the block in one write transaction, rolled back on any error."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield _SqliteTx(self._conn)
             except BaseException:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
 
-    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[Row]:
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as e:
                 raise StoreError(f"article store query failed: {e}") from e
-
-    def upsert_many(self, articles: Sequence[StoredArticle]) -> None:
-        """Insert or replace all ``articles`` in one transaction: all are written or none."""
-        rows = [_to_row(article) for article in articles]
-        placeholders = ", ".join("?" * len(_COLUMNS.split(",")))
-        try:
-            with self._transaction() as conn:
-                conn.executemany(f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES ({placeholders})", rows)
-        except sqlite3.Error as e:
-            raise StoreError(f"could not write {len(rows)} articles, none was written: {e}") from e
-
-    def get(self, account: str, article_id: str) -> StoredArticle | None:
-        """The article, or None."""
-        rows = self._query(
-            f"SELECT {_COLUMNS} FROM articles WHERE account = ? AND article_id = ?", (account, article_id)
-        )
-        return _from_row(rows[0]) if rows else None
-
-    def get_many(self, account: str, article_ids: Sequence[str]) -> dict[str, StoredArticle]:
-        """The articles among ``article_ids`` that exist, keyed by id."""
-        found: dict[str, StoredArticle] = {}
-        ids = list(dict.fromkeys(article_ids))
-        for start in range(0, len(ids), _MAX_PARAMS):
-            chunk = ids[start : start + _MAX_PARAMS]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT {_COLUMNS} FROM articles WHERE account = ? AND article_id IN ({marks})"
-            for row in self._query(sql, (account, *chunk)):
-                found[row["article_id"]] = _from_row(row)
-        return found
-
-    def list(self, account: str, limit: int, offset: int) -> _ArticleList:
-        """One page of the account's articles, ordered by id."""
-        sql = f"SELECT {_COLUMNS} FROM articles WHERE account = ? ORDER BY article_id LIMIT ? OFFSET ?"
-        return [_from_row(row) for row in self._query(sql, (account, limit, offset))]
-
-    def count(self, account: str | None = None) -> int:
-        """Number of articles of ``account``, or of all accounts when None."""
-        if account is None:
-            return int(self._query("SELECT count(*) FROM articles")[0][0])
-        return int(self._query("SELECT count(*) FROM articles WHERE account = ?", (account,))[0][0])
-
-    def delete(self, account: str, article_id: str) -> bool:
-        """Delete the article; False when it did not exist."""
-        try:
-            with self._transaction() as conn:
-                cursor = conn.execute(
-                    "DELETE FROM articles WHERE account = ? AND article_id = ?", (account, article_id)
-                )
-        except sqlite3.Error as e:
-            raise StoreError(f"could not delete article {article_id!r} of account {account!r}: {e}") from e
-        return cursor.rowcount > 0
-
-    def account_exists(self, account: str) -> bool:
-        """Whether the account has at least one article."""
-        return bool(self._query("SELECT 1 FROM articles WHERE account = ? LIMIT 1", (account,)))
-
-    def vectors(self, account: str, model_version: str) -> _IdsAndMatrix:
-        """Ids (ordered) and float32 matrix [n, dim] of the account's vectors from ``model_version``."""
-        rows = self._query(
-            "SELECT article_id, vector, dim FROM articles WHERE account = ? AND model_version = ? ORDER BY article_id",
-            (account, model_version),
-        )
-        if not rows:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        dims = {row["dim"] for row in rows}
-        if len(dims) != 1:
-            raise StoreError(
-                f"account {account!r} has vectors of model version {model_version!r} with several "
-                f"dimensions {sorted(dims)}; re-encode the account"
-            )
-        matrix = np.frombuffer(b"".join(row["vector"] for row in rows), dtype=_VECTOR_DTYPE)
-        return [row["article_id"] for row in rows], matrix.reshape(len(rows), dims.pop()).astype(np.float32)
-
-    def stale(self, model_version: str, account: str | None = None) -> _ArticleList:
-        """Articles whose vector is missing or from another model version, ordered by account and id."""
-        sql = f"SELECT {_COLUMNS} FROM articles WHERE (model_version IS NULL OR model_version != ?)"
-        params: tuple[str, ...] = (model_version,)
-        if account is not None:
-            sql += " AND account = ?"
-            params += (account,)
-        return [_from_row(row) for row in self._query(sql + " ORDER BY account, article_id", params)]
-
-    def set_vectors(self, account: str, updates: Sequence[VectorUpdate], model_version: str) -> int:
-        """Store vectors in one transaction, skipping articles whose content hash changed meanwhile."""
-        rows = []
-        for article_id, expected_hash, vector in updates:
-            blob = _vector_blob(vector)
-            rows.append((blob, len(blob) // _VECTOR_DTYPE.itemsize, model_version, account, article_id, expected_hash))
-        updated = 0
-        try:
-            with self._transaction() as conn:
-                for row in rows:
-                    updated += conn.execute(
-                        "UPDATE articles SET vector = ?, dim = ?, model_version = ? "
-                        "WHERE account = ? AND article_id = ? AND content_hash = ?",
-                        row,
-                    ).rowcount
-        except sqlite3.Error as e:
-            raise StoreError(f"could not store {len(rows)} vectors of account {account!r}: {e}") from e
-        return updated
 
     def close(self) -> None:
         """Close the connection; the store is unusable afterwards."""

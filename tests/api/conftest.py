@@ -1,9 +1,9 @@
-"""An app on a temporary SQLite store with the test encoder, behind a TestClient."""
+"""An app on a temporary SQLite store with the test encoder, behind a TestClient holding account "acme"'s key."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,9 @@ from fastapi.testclient import TestClient
 
 from answerbot.api import create_app
 from answerbot.settings import Settings
+
+ADMIN_KEY = "test-admin-key-0123456789"
+ADMIN = {"X-API-Key": ADMIN_KEY}
 
 ARTICLES = [
     {"id": "pw-reset", "title": "Reset your password", "body": "Open settings and click reset password."},
@@ -30,6 +33,10 @@ def settings(tmp_path: Path) -> Settings:
         max_enquiry_chars=200,
         max_article_chars=400,
         max_bulk_articles=6,
+        admin_key=ADMIN_KEY,
+        score_threshold=-1.0,
+        micro_batch_wait_ms=5.0,
+        max_request_bytes=64 * 1024,
     )
 
 
@@ -38,9 +45,24 @@ def spy(make_spy):
     return make_spy()
 
 
+def create_account(client: TestClient, account: str, **settings: object) -> str:
+    """Create ``account`` with the admin key; returns its API key."""
+    response = client.post("/v1/accounts", json={"account_id": account, **settings}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    return response.json()["api_key"]
+
+
+@pytest.fixture
+def make_account(client: TestClient) -> Callable[..., str]:
+    """``make_account(name, **settings)``: creates an account, returns its key."""
+    return lambda account, **settings: create_account(client, account, **settings)
+
+
 @pytest.fixture
 def client(settings: Settings, spy) -> Iterator[TestClient]:
+    """A client whose default X-API-Key opens account "acme" (created empty)."""
     with TestClient(create_app(settings, encoder=spy)) as test_client:
+        test_client.headers["X-API-Key"] = create_account(test_client, "acme")
         yield test_client
 
 

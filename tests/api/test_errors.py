@@ -4,6 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from answerbot.api import create_app
+from tests.api.conftest import ADMIN
 
 URL = "/v1/accounts/acme/recommendations"
 
@@ -90,12 +91,12 @@ def test_unexpected_error_is_500_without_internals(settings, make_spy) -> None:
         def stale(self, model_version, account=None):
             return []
 
-        def account_exists(self, account):
+        def get_account(self, account):
             raise RuntimeError("secret connection string")
 
     app = create_app(settings, encoder=make_spy(), store=BrokenStore())
     with TestClient(app, raise_server_exceptions=False) as client:
-        response = client.post(URL, json={"enquiry": "reset my password"})
+        response = client.post(URL, json={"enquiry": "reset my password"}, headers=ADMIN)
     assert response.status_code == 500
     assert error(response)["code"] == "internal_error"
     assert "secret" not in response.text

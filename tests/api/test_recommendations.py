@@ -31,12 +31,17 @@ def test_response_shape(seeded: TestClient, spy, settings, articles: list[dict])
     body = seeded.post(URL, json={"enquiry": ENQUIRY}).json()
     guess = detect_language(ENQUIRY)
     assert body["account"] == "acme"
-    assert body["model"] == {"name": spy.model_name, "version": spy.model_version}
+    assert body["model"] == {"name": spy.model_name, "version": spy.model_version, "language": guess.code}
+    assert body["outcome"] == "offered"
+    assert len(body["interaction_id"]) == 32
     assert body["language"] == {"code": guess.code, "confidence": guess.confidence}
     assert len(body["articles"]) == settings.default_top_k
     first = body["articles"][0]
     article = next(a for a in articles if a["id"] == first["article_id"])
     assert (first["title"], first["locale"]) == (article["title"], article.get("locale"))
+    assert first["snippet"] == article["body"]
+    assert first["labels"] == article.get("labels", [])
+    assert first["explanation"] is None
     scores = [a["score"] for a in body["articles"]]
     assert scores == sorted(scores, reverse=True)
 

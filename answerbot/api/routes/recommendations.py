@@ -1,10 +1,13 @@
-"""Recommendations: an account's best articles for a ticket."""
+"""Recommendations: an account's best articles for a ticket, micro-batched through the encoder."""
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
+
 from fastapi import APIRouter
 
-from answerbot.api.deps import AccountPath, ServiceDep
+from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, ServiceDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import RecommendationIn, RecommendationOut
 
@@ -14,7 +17,31 @@ router = APIRouter(prefix="/v1/accounts/{account}", tags=["recommendations"], re
 
 
 @router.post("/recommendations")
-def recommend(account: AccountPath, payload: RecommendationIn, service: ServiceDep) -> RecommendationOut:
-    """The account's articles most similar to the enquiry, best first."""
-    recommendation = service.recommend(account, payload.enquiry, payload.top_k)
-    return RecommendationOut.from_recommendation(recommendation)
+async def recommend(
+    account: AccountDep, payload: RecommendationIn, service: ServiceDep, batcher: BatcherDep, metrics: MetricsDep
+) -> RecommendationOut:
+    """The account's articles most similar to the enquiry, best first, over the score threshold.
+
+    Every call is an interaction (``interaction_id``) that feedback can refer to; ``outcome`` is
+    ``unoffered`` when no article passes the threshold and filters. With ``explain`` each article lists
+    the enquiry tokens that drove the match (token occlusion).
+    """
+    k = service.check_enquiry(payload.enquiry, payload.top_k)
+    # the encoder (micro-batched, in a worker thread) and language detection (another thread) overlap
+    query, language = await asyncio.gather(
+        batcher.encode(payload.enquiry), asyncio.to_thread(service.detect_language, payload.enquiry)
+    )
+    run = partial(
+        service.recommend,
+        account.account_id,
+        payload.enquiry,
+        k,
+        locale=payload.locale,
+        labels=payload.labels,
+        explain=payload.explain,
+        query=query,
+        language=language,
+    )
+    recommendation = await asyncio.to_thread(run)
+    metrics.outcomes.labels(recommendation.outcome).inc()
+    return RecommendationOut.from_recommendation(recommendation, explained=payload.explain)

@@ -1,9 +1,16 @@
-"""RankingService: stores and encodes an account's articles and ranks them for an enquiry. No HTTP here."""
+"""RankingService: stores and encodes an account's articles and ranks them for an enquiry. No HTTP here.
+
+Ranking: exact cosine top-k over the account's cached matrix (or the hybrid fusion with BM25), then the
+score threshold (the account's, else ``ANSWERBOT_SCORE_THRESHOLD``). Filters: ``labels`` keeps articles with at
+least one of the labels; ``locale`` keeps articles of that language, and falls back to every locale when no
+article of the language passes the threshold. Every request is recorded as an interaction, offered or not.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import re
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -13,71 +20,36 @@ import numpy as np
 from answerbot import index
 from answerbot.encoders.base import Encoder, EncoderError
 from answerbot.lang import LanguageGuess, detect_language
+from answerbot.markup import snippet, strip_html
+from answerbot.service import explain as explaining
+from answerbot.service import hybrid
+from answerbot.service.accounts import ID_PATTERN, check_id
+from answerbot.service.errors import AccountNotFound, ArticleNotFound, InputTooLarge, InvalidInput
 from answerbot.settings import Settings
-from answerbot.store.base import ArticleStore, StoredArticle, content_hash, utc_now
+from answerbot.store.base import Account, ArticleStore, Interaction, StoredArticle, content_hash, utc_now
 from answerbot.text import article_text
 
 __all__ = [
     "ID_PATTERN",
+    "MAX_LABELS",
     "MAX_PAGE_SIZE",
-    "AccountNotFound",
     "ArticleInput",
-    "ArticleNotFound",
     "ArticlePage",
     "ArticleWrite",
-    "InputTooLarge",
-    "InvalidInput",
     "RankedArticle",
     "RankingService",
     "Recommendation",
-    "ServiceError",
     "UpsertCounts",
     "WriteStatus",
+    "check_text",
 ]
 
-ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
-"""Account and article ids: 1 to 128 letters, digits, '.', '_' or '-'."""
 MAX_PAGE_SIZE = 100
 MAX_LABELS = 32
 MAX_LABEL_CHARS = 64
 
-_ID_RE = re.compile(ID_PATTERN)
 _LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
 _REENCODE_BATCH = 256
-
-
-class ServiceError(Exception):
-    """Base of the errors a caller can cause; ``str(error)`` says what to do."""
-
-
-class AccountNotFound(ServiceError):
-    """The account has no articles."""
-
-    def __init__(self, account: str) -> None:
-        self.account = account
-        super().__init__(f"account {account!r} has no articles; upload articles to it first")
-
-
-class ArticleNotFound(ServiceError):
-    """The account exists but has no article with this id."""
-
-    def __init__(self, account: str, article_id: str) -> None:
-        self.account = account
-        self.article_id = article_id
-        super().__init__(f"account {account!r} has no article {article_id!r}; check the article id")
-
-
-class InvalidInput(ServiceError):
-    """A value is invalid; ``field`` is its dotted path, e.g. ``top_k`` or ``articles.3.title``."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
-
-
-class InputTooLarge(InvalidInput):
-    """A text or a batch exceeds a configured limit."""
 
 
 @dataclass(frozen=True)
@@ -128,30 +100,50 @@ class ArticlePage:
 
 @dataclass(frozen=True)
 class RankedArticle:
-    """One recommended article and its cosine similarity to the enquiry."""
+    """One recommended article, its score (cosine, or the hybrid fusion) and, on request, its explanation."""
 
     article_id: str
     title: str
     score: float
     locale: str | None
+    snippet: str = ""
+    labels: tuple[str, ...] = ()
+    explanation: tuple[explaining.TokenWeight, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Recommendation:
-    """An account's best articles for an enquiry, best first."""
+    """An account's best articles for an enquiry, best first; ``outcome`` is offered or unoffered."""
 
     account: str
     model_name: str
     model_version: str
     language: LanguageGuess
     articles: tuple[RankedArticle, ...]
+    interaction_id: str = ""
+    threshold: float = 0.0
+    hybrid: bool = False
+    locale_fallback: bool = False
+
+    @property
+    def outcome(self) -> str:
+        return "offered" if self.articles else "unoffered"
 
 
 def _check_id(value: str, field: str, what: str) -> None:
-    if not _ID_RE.fullmatch(value):
+    check_id(value, field, what)
+
+
+def check_text(value: str, field: str) -> None:
+    """InvalidInput unless ``value`` is storable text: valid UTF-8 (no lone surrogates) and no NUL."""
+    if "\x00" in value:
+        raise InvalidInput(field, f"{field} contains a NUL character (\\u0000); remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
         raise InvalidInput(
-            field, f"{what} {value!r} is invalid; use 1-128 characters of letters, digits, '.', '_' or '-'"
-        )
+            field, f"{field} is not valid Unicode text ({e.reason} at {e.start}); fix the encoding"
+        ) from e
 
 
 class RankingService:
@@ -161,7 +153,7 @@ class RankingService:
         self.store = store
         self.encoder = encoder
         self.settings = settings
-        self._cache = index.VectorCache()
+        self._cache: index.VectorCache[index.AccountIndex] = index.VectorCache()
 
     @property
     def model_name(self) -> str:
@@ -179,13 +171,13 @@ class RankingService:
 
     def upsert_article(self, account: str, article: ArticleInput) -> ArticleWrite:
         """Create or replace one article; encodes it unless content and vector are current."""
-        _check_id(account, "account", "account")
+        self.account(account)
         clean = self._clean(article, prefix="", id_field="article_id")
         return self._upsert(account, [clean])[0]
 
     def upsert_articles(self, account: str, articles: Sequence[ArticleInput]) -> UpsertCounts:
         """Create or replace many articles atomically (all written or none), in one encoder call."""
-        _check_id(account, "account", "account")
+        self.account(account)
         limit = self.settings.max_bulk_articles
         if len(articles) > limit:
             raise InputTooLarge(
@@ -211,10 +203,10 @@ class RankingService:
 
     def delete_article(self, account: str, article_id: str) -> None:
         """Delete one article; AccountNotFound / ArticleNotFound when absent."""
-        _check_id(account, "account", "account")
+        self.account(account)
         _check_id(article_id, "article_id", "article id")
         if not self.store.delete(account, article_id):
-            raise self._not_found(account, article_id)
+            raise ArticleNotFound(account, article_id)
         self._cache.invalidate(account)
 
     def reencode_stale(self, account: str | None = None) -> int:
@@ -236,32 +228,34 @@ class RankingService:
 
     def get_article(self, account: str, article_id: str) -> StoredArticle:
         """One article; AccountNotFound / ArticleNotFound when absent."""
-        _check_id(account, "account", "account")
+        self.account(account)
         _check_id(article_id, "article_id", "article id")
         article = self.store.get(account, article_id)
         if article is None:
-            raise self._not_found(account, article_id)
+            raise ArticleNotFound(account, article_id)
         return article
 
     def list_articles(self, account: str, limit: int = 20, offset: int = 0) -> ArticlePage:
         """One page of an account's articles ordered by id; AccountNotFound for an unknown account."""
-        _check_id(account, "account", "account")
+        self.account(account)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidInput("limit", f"limit={limit} is out of range; use 1 to {MAX_PAGE_SIZE}")
         if offset < 0:
             raise InvalidInput("offset", f"offset={offset} is negative; use 0 or more")
         total = self.store.count(account)
-        if total == 0:
-            raise AccountNotFound(account)
         items = tuple(self.store.list(account, limit, offset))
         return ArticlePage(items=items, total=total, limit=limit, offset=offset)
 
-    def recommend(self, account: str, enquiry: str, top_k: int | None = None) -> Recommendation:
-        """The account's best articles for ``enquiry`` by cosine similarity, best first.
-
-        Only vectors of the encoder's model version are ranked; ties are broken by article id.
-        """
+    def account(self, account: str) -> Account:
+        """The account; AccountNotFound when it does not exist."""
         _check_id(account, "account", "account")
+        found = self.store.get_account(account)
+        if found is None:
+            raise AccountNotFound(account)
+        return found
+
+    def check_enquiry(self, enquiry: str, top_k: int | None) -> int:
+        """Validate an enquiry and top_k (default ``ANSWERBOT_DEFAULT_TOP_K``); returns k."""
         k = self.settings.default_top_k if top_k is None else top_k
         if not 1 <= k <= self.settings.max_top_k:
             raise InvalidInput("top_k", f"top_k={k} is out of range; use 1 to {self.settings.max_top_k}")
@@ -273,30 +267,135 @@ class RankingService:
                 f"enquiry has {len(enquiry)} characters, more than the limit of "
                 f"{self.settings.max_enquiry_chars} (ANSWERBOT_MAX_ENQUIRY_CHARS); shorten it",
             )
-        if not self.store.account_exists(account):
-            raise AccountNotFound(account)
+        check_text(enquiry, "enquiry")
+        return k
+
+    def recommend(
+        self,
+        account: str,
+        enquiry: str,
+        top_k: int | None = None,
+        *,
+        locale: str | None = None,
+        labels: Sequence[str] = (),
+        explain: bool = False,
+        query: np.ndarray | None = None,
+        language: LanguageGuess | None = None,
+    ) -> Recommendation:
+        """The account's best articles for ``enquiry``, best first, and the interaction recorded for it.
+
+        ``query`` is the enquiry's vector when the caller encoded it already (the API's micro-batcher), and
+        ``language`` its detected language when the caller detected it meanwhile.
+        Only vectors of the encoder's model version are ranked; ties are broken by article id.
+        """
+        found = self.account(account)
+        k = self.check_enquiry(enquiry, top_k)
+        if locale is not None and not _LOCALE_RE.fullmatch(locale):
+            raise InvalidInput("locale", f"locale {locale!r} is invalid; use a language tag like 'en' or 'pt-BR'")
+        if len(labels) > MAX_LABELS:
+            raise InvalidInput("labels", f"{len(labels)} labels exceed the limit of {MAX_LABELS}")
+        for label in labels:
+            check_text(label, "labels")
+        if language is None:
+            language = self.detect_language(enquiry)
+        idx = self.index(account)
+        if query is None:
+            query = self._encode([enquiry])[0]
+        threshold = self.settings.score_threshold if found.score_threshold is None else found.score_threshold
+        picked, scores, fallback = self._rank(idx, enquiry, query, found.hybrid, threshold, k, locale, labels)
+        explanations: list[list[explaining.TokenWeight]] | None = None
+        if explain and len(picked):
+            explanations = explaining.explain(
+                enquiry, query, idx.matrix[picked], self._encode, self.settings.explain_max_tokens
+            )
+        ranked = tuple(
+            RankedArticle(
+                article_id=idx.ids[i],
+                title=idx.titles[i],
+                score=float(score),
+                locale=idx.locales[i],
+                snippet=idx.snippets[i],
+                labels=idx.labels[i],
+                explanation=None if explanations is None else tuple(explanations[n]),
+            )
+            for n, (i, score) in enumerate(zip(picked, scores, strict=True))
+        )
+        now = utc_now()
+        interaction = Interaction(
+            account, uuid.uuid4().hex, now, now[:10], language.code, tuple(a.article_id for a in ranked)
+        )
+        self.store.add_interaction(interaction)
+        return Recommendation(
+            account=account,
+            model_name=self.model_name,
+            model_version=self.model_version,
+            language=language,
+            articles=ranked,
+            interaction_id=interaction.interaction_id,
+            threshold=threshold,
+            hybrid=found.hybrid,
+            locale_fallback=fallback,
+        )
+
+    def index(self, account: str) -> index.AccountIndex:
+        """The account's cached AccountIndex for the current model version (loaded on first use after a write)."""
         version = self.model_version
-        ids, matrix = self._cache.get(account, version, lambda: self.store.vectors(account, version))
-        query = self._encode([enquiry])[0]
-        language = detect_language(enquiry, seed=self.settings.langdetect_seed)
-        ranked: list[RankedArticle] = []
-        if ids:
-            indices, scores = index.top_k(query, matrix, k)
-            found = self.store.get_many(account, [ids[i] for i in indices])
-            for i, score in zip(indices, scores, strict=True):
-                article = found.get(ids[i])
-                if article is not None:  # deleted since the matrix was cached
-                    ranked.append(RankedArticle(article.article_id, article.title, float(score), article.locale))
-        return Recommendation(account, self.model_name, version, language, tuple(ranked))
+        return self._cache.get(account, version, lambda: _load_index(self.store, account, version))
+
+    def detect_language(self, text: str) -> LanguageGuess:
+        """The language of ``text`` (langdetect seeded with ``ANSWERBOT_LANGDETECT_SEED``)."""
+        return detect_language(text, seed=self.settings.langdetect_seed)
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        """Encode texts with the service's checks (float32 [n, dim], finite); used by the micro-batcher."""
+        return self._encode(texts)
+
+    def _rank(
+        self,
+        idx: index.AccountIndex,
+        enquiry: str,
+        query: np.ndarray,
+        use_hybrid: bool,
+        threshold: float,
+        k: int,
+        locale: str | None,
+        labels: Sequence[str],
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Indices and scores of the picked rows, and whether the locale filter fell back to all locales."""
+        if len(idx) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), False
+        if idx.matrix.shape[1] != query.shape[0]:
+            raise EncoderError(
+                f"encoder dim {query.shape[0]} differs from the stored vectors' dim {idx.matrix.shape[1]}; re-encode"
+            )
+        scores = idx.matrix @ query
+        if use_hybrid:
+            scores = hybrid.fuse(scores, hybrid.bm25_scores(idx, enquiry), self.settings.hybrid_weight)
+        scores = np.where(scores >= threshold, scores, -np.inf).astype(np.float32)
+        if labels:
+            scores = np.where(idx.label_mask(labels), scores, -np.inf)
+        if locale is not None:
+            in_locale = np.where(idx.locale_mask(locale), scores, -np.inf)
+            picked, picked_scores = index.top_k_scores(in_locale, k)
+            if len(picked):
+                return picked, picked_scores, False
+            picked, picked_scores = index.top_k_scores(scores, k)
+            return picked, picked_scores, True
+        picked, picked_scores = index.top_k_scores(scores, k)
+        return picked, picked_scores, False
 
     # helpers
 
     def _clean(self, article: ArticleInput, prefix: str, id_field: str) -> ArticleInput:
         """Validate one article and return it with labels de-duplicated and sorted."""
         _check_id(article.article_id, id_field, "article id")
+        check_text(article.title, f"{prefix}title")
+        check_text(article.body, f"{prefix}body")
+        for label in article.labels:
+            check_text(label, f"{prefix}labels")
         if not article.title.strip():
             raise InvalidInput(f"{prefix}title", "title is empty; give the article a title")
-        size = len(article_text(article.title, article.body))
+        size = len(article.title) + 1 + len(article.body)
         if size > self.settings.max_article_chars:
             raise InputTooLarge(
                 f"{prefix}body",
@@ -383,7 +482,20 @@ class RankingService:
             raise EncoderError(f"encoder {self.model_name} version {self.model_version} returned NaN or inf")
         return vectors
 
-    def _not_found(self, account: str, article_id: str) -> ServiceError:
-        if self.store.account_exists(account):
-            return ArticleNotFound(account, article_id)
-        return AccountNotFound(account)
+
+def _load_index(store: ArticleStore, account: str, version: str) -> index.AccountIndex:
+    articles = store.with_vectors(account, version)
+    if not articles:
+        return index.AccountIndex([], np.zeros((0, 0), dtype=np.float32), [], [], [], [], [])
+    dims = {a.vector.shape[0] for a in articles if a.vector is not None}
+    if len(dims) != 1:
+        raise EncoderError(f"account {account!r} has vectors of several dimensions {sorted(dims)}; re-encode it")
+    return index.AccountIndex(
+        ids=[a.article_id for a in articles],
+        matrix=np.stack([a.vector for a in articles if a.vector is not None]).astype(np.float32),
+        titles=[a.title for a in articles],
+        snippets=[snippet(strip_html(a.body)) for a in articles],
+        texts=[article_text(a.title, a.body) for a in articles],
+        locales=[a.locale for a in articles],
+        labels=[a.labels for a in articles],
+    )

@@ -1,3 +1,5 @@
+"""The ArticleStore contract, run on both stores (see conftest.py), plus SQLite-specific behaviour."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -32,13 +34,6 @@ def make(
         model_version=version,
         updated_at="2025-01-31T12:00:00.000000Z",
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    s = SqliteArticleStore(tmp_path / "sub" / "articles.sqlite")
-    yield s
-    s.close()
 
 
 def random_vector(seed: int, dim: int = 8) -> np.ndarray:

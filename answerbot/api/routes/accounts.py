@@ -1,0 +1,58 @@
+"""Accounts: the admin creates and lists them; an account reads and changes its settings and rotates its key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from answerbot.api.deps import AccountDep, AccountsDep, AdminDep, SettingsDep
+from answerbot.api.errors import ERROR_RESPONSES
+from answerbot.api.schemas import AccountCreateIn, AccountKeyOut, AccountOut, AccountPatchIn, AccountsOut, ErrorOut
+
+__all__ = ["router"]
+
+_ADMIN_ONLY: dict[int | str, dict[str, Any]] = {403: {"model": ErrorOut, "description": "Not the admin key"}}
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"], responses=ERROR_RESPONSES)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=_ADMIN_ONLY)
+def create_account(
+    payload: AccountCreateIn, admin: AdminDep, accounts: AccountsDep, settings: SettingsDep
+) -> AccountKeyOut:
+    """Create an account (admin key only); the response carries its API key, shown only once."""
+    account, key = accounts.create(payload.account_id, payload.score_threshold, payload.hybrid)
+    return AccountKeyOut(account=AccountOut.from_account(account, settings.score_threshold), api_key=key)
+
+
+@router.get("", responses=_ADMIN_ONLY)
+def list_accounts(admin: AdminDep, accounts: AccountsDep, settings: SettingsDep) -> AccountsOut:
+    """Every account (admin key only)."""
+    return AccountsOut(items=[AccountOut.from_account(a, settings.score_threshold) for a in accounts.list()])
+
+
+@router.get("/{account}")
+def get_account(account: AccountDep, settings: SettingsDep) -> AccountOut:
+    """The account's settings."""
+    return AccountOut.from_account(account, settings.score_threshold)
+
+
+@router.patch("/{account}")
+def patch_account(
+    account: AccountDep, payload: AccountPatchIn, accounts: AccountsDep, settings: SettingsDep
+) -> AccountOut:
+    """Change the score threshold (null: back to the global default) or switch hybrid scoring."""
+    updated = accounts.update(
+        account.account_id,
+        hybrid=payload.hybrid,
+        score_threshold=payload.score_threshold,
+        set_threshold="score_threshold" in payload.model_fields_set,
+    )
+    return AccountOut.from_account(updated, settings.score_threshold)
+
+
+@router.post("/{account}/api-key")
+def rotate_key(account: AccountDep, accounts: AccountsDep, settings: SettingsDep) -> AccountKeyOut:
+    """A new API key for the account; the old one stops working at once."""
+    rotated, key = accounts.rotate_key(account.account_id)
+    return AccountKeyOut(account=AccountOut.from_account(rotated, settings.score_threshold), api_key=key)

@@ -1,0 +1,142 @@
+"""Tenants and API keys: keys are random 256-bit tokens, stored only as SHA-256 hashes.
+
+A fast hash is enough for keys with 256 bits of entropy (no dictionary to guess from); the admin key
+comes from settings (``ANSWERBOT_ADMIN_KEY``) and opens every account.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from answerbot.service.errors import AccountNotFound, Conflict, Forbidden, InvalidInput, Unauthorized
+from answerbot.settings import Settings
+from answerbot.store.base import Account, ArticleStore, Duplicate, utc_now
+
+__all__ = ["ID_PATTERN", "KEY_PREFIX", "AccountService", "Principal", "check_id", "hash_key", "new_api_key"]
+
+ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
+"""Account, article and interaction ids: 1 to 128 letters, digits, '.', '_' or '-'."""
+KEY_PREFIX = "ab_"
+MIN_KEY_CHARS = 16
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def check_id(value: str, field: str, what: str) -> None:
+    """InvalidInput naming ``field`` unless ``value`` matches ``ID_PATTERN``."""
+    if not _ID_RE.fullmatch(value):
+        raise InvalidInput(
+            field, f"{what} {value!r} is invalid; use 1-128 characters of letters, digits, '.', '_' or '-'"
+        )
+
+
+def new_api_key() -> str:
+    """A fresh API key: ``ab_`` and 43 URL-safe characters (256 random bits)."""
+    return KEY_PREFIX + secrets.token_urlsafe(32)
+
+
+def hash_key(key: str) -> str:
+    """SHA-256 hex of the key: what the store keeps."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the admin, or one account."""
+
+    admin: bool
+    account: str | None
+
+
+class AccountService:
+    """Creates accounts, rotates keys, changes per-account settings and checks keys."""
+
+    def __init__(self, store: ArticleStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+
+    def create(
+        self, account_id: str, score_threshold: float | None = None, hybrid: bool = False, api_key: str | None = None
+    ) -> tuple[Account, str]:
+        """A new account and its API key (shown once); ``api_key`` fixes the key (demo accounts)."""
+        check_id(account_id, "account_id", "account id")
+        _check_threshold(score_threshold)
+        key = new_api_key() if api_key is None else api_key
+        if len(key) < MIN_KEY_CHARS:
+            raise InvalidInput("api_key", f"api_key has {len(key)} characters; use at least {MIN_KEY_CHARS}")
+        account = Account(account_id, hash_key(key), score_threshold, hybrid, utc_now())
+        try:
+            self.store.create_account(account)
+        except Duplicate as e:
+            raise Conflict("account_id", f"account {account_id!r} exists; pick another id or rotate its key") from e
+        return account, key
+
+    def get(self, account_id: str) -> Account:
+        """The account; AccountNotFound when absent."""
+        check_id(account_id, "account", "account")
+        account = self.store.get_account(account_id)
+        if account is None:
+            raise AccountNotFound(account_id)
+        return account
+
+    def list(self) -> list[Account]:
+        """Every account, ordered by id."""
+        return self.store.list_accounts()
+
+    def update(
+        self,
+        account_id: str,
+        hybrid: bool | None = None,
+        score_threshold: float | None = None,
+        set_threshold: bool = False,
+    ) -> Account:
+        """Change settings; with ``set_threshold`` the threshold becomes ``score_threshold`` (None: global default)."""
+        account = self.get(account_id)
+        threshold = account.score_threshold
+        if set_threshold:
+            _check_threshold(score_threshold)
+            threshold = score_threshold
+        updated = dataclasses.replace(
+            account, score_threshold=threshold, hybrid=account.hybrid if hybrid is None else hybrid
+        )
+        self.store.update_account(updated)
+        return updated
+
+    def rotate_key(self, account_id: str) -> tuple[Account, str]:
+        """A new key for the account; the old one stops working at once."""
+        key = new_api_key()
+        account = dataclasses.replace(self.get(account_id), key_hash=hash_key(key))
+        self.store.update_account(account)
+        return account, key
+
+    def authenticate(self, key: str | None) -> Principal:
+        """Who holds ``key``; Unauthorized when missing or unknown."""
+        if not key:
+            raise Unauthorized("missing API key; send it in the X-API-Key header")
+        if hmac.compare_digest(key.encode("utf-8"), self.settings.admin_key.get_secret_value().encode("utf-8")):
+            return Principal(admin=True, account=None)
+        account = self.store.account_by_key_hash(hash_key(key))
+        if account is None:
+            raise Unauthorized("unknown API key; check the X-API-Key header or ask the admin to rotate the key")
+        return Principal(admin=False, account=account.account_id)
+
+    def authorize(self, principal: Principal, account_id: str) -> Account:
+        """The account if ``principal`` may use it; AccountNotFound otherwise, exactly as for a missing account."""
+        if not principal.admin and principal.account != account_id:
+            raise AccountNotFound(account_id)
+        return self.get(account_id)
+
+    @staticmethod
+    def require_admin(principal: Principal) -> None:
+        """Forbidden unless the admin key was used."""
+        if not principal.admin:
+            raise Forbidden("this route needs the admin key (ANSWERBOT_ADMIN_KEY) in X-API-Key")
+
+
+def _check_threshold(value: float | None) -> None:
+    if value is not None and not -1.0 <= value <= 1.0:
+        raise InvalidInput("score_threshold", f"score_threshold={value} is out of range; use -1 to 1")

@@ -1,0 +1,98 @@
+"""Feedback on recommendations (a resolution, or a rejection with a reason) and per-day analytics."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from answerbot.service.accounts import check_id
+from answerbot.service.errors import Conflict, InteractionNotFound, InvalidInput
+from answerbot.store.base import REJECTION_REASONS, ArticleStore, DailyCounts, Duplicate, FeedbackRecord, utc_now
+
+__all__ = ["MAX_ANALYTICS_DAYS", "FeedbackKind", "FeedbackService", "RejectionReason"]
+
+MAX_ANALYTICS_DAYS = 366
+
+
+class FeedbackKind(StrEnum):
+    RESOLUTION = "resolution"
+    REJECTION = "rejection"
+
+
+class RejectionReason(StrEnum):
+    UNKNOWN = "unknown"
+    NOT_RELATED = "not_related"
+    RELATED_BUT_DID_NOT_ANSWER = "related_but_did_not_answer"
+
+
+assert tuple(RejectionReason) == REJECTION_REASONS
+
+
+class FeedbackService:
+    """Records feedback against an account's interactions and counts outcomes per day."""
+
+    def __init__(self, store: ArticleStore) -> None:
+        self.store = store
+
+    def record(
+        self,
+        account: str,
+        interaction_id: str,
+        kind: FeedbackKind,
+        article_id: str | None = None,
+        reason: RejectionReason | None = None,
+    ) -> FeedbackRecord:
+        """Store one feedback event.
+
+        A resolution names the offered article that solved the ticket; an interaction has at most one.
+        A rejection has a reason (default ``unknown``) and may name the offered article it rejects, once each.
+        """
+        check_id(interaction_id, "interaction_id", "interaction id")
+        interaction = self.store.get_interaction(account, interaction_id)
+        if interaction is None:
+            raise InteractionNotFound(account, interaction_id)
+        if kind is FeedbackKind.RESOLUTION:
+            if reason is not None:
+                raise InvalidInput(
+                    "reason", "a resolution has no reason; send reason only with type 'rejection'", in_body=True
+                )
+            if article_id is None:
+                raise InvalidInput(
+                    "article_id", "a resolution needs article_id: the offered article that solved it", in_body=True
+                )
+        else:
+            reason = reason or RejectionReason.UNKNOWN
+        if article_id is not None and article_id not in interaction.offered:
+            offered = ", ".join(interaction.offered) or "none"
+            raise InvalidInput(
+                "article_id",
+                f"article {article_id!r} was not offered in this interaction (offered: {offered})",
+                in_body=True,
+            )
+        record = FeedbackRecord(
+            account=account,
+            interaction_id=interaction_id,
+            kind=kind.value,
+            article_id=article_id,
+            reason=None if reason is None else reason.value,
+            day=interaction.day,
+            created_at=utc_now(),
+        )
+        try:
+            self.store.add_feedback(record)
+        except Duplicate as e:
+            what = "a resolution" if kind is FeedbackKind.RESOLUTION else "a rejection of this article"
+            raise Conflict("interaction_id", f"interaction {interaction_id!r} already has {what}") from e
+        return record
+
+    def analytics(
+        self, account: str, first: date | None = None, last: date | None = None
+    ) -> tuple[date, date, list[DailyCounts]]:
+        """The range used and the counts per UTC day in it (default: the 30 days up to today)."""
+        last = last or datetime.now(UTC).date()
+        first = first or last - timedelta(days=29)
+        if first > last:
+            raise InvalidInput("from", f"from={first} is after to={last}; swap them")
+        if (last - first).days >= MAX_ANALYTICS_DAYS:
+            raise InvalidInput("from", f"the range {first}..{last} exceeds {MAX_ANALYTICS_DAYS} days; narrow it")
+        return first, last, self.store.analytics(account, first.isoformat(), last.isoformat())

@@ -1,0 +1,75 @@
+"""Articles from a CSV or XLSX table: columns id, title, body, locale (optional), labels (optional, ';'-separated)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+
+from answerbot.service.errors import InvalidInput
+from answerbot.service.ranking import ArticleInput
+
+__all__ = ["COLUMNS", "parse_article_table"]
+
+COLUMNS = ("id", "title", "body", "locale", "labels")
+_REQUIRED = ("id", "title", "body")
+
+
+def parse_article_table(data: bytes, filename: str) -> list[ArticleInput]:
+    """The articles of a ``.csv`` (UTF-8) or ``.xlsx`` file (first sheet); the first row names the columns."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise InvalidInput(
+                "file", f"{filename} is not UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8"
+            ) from e
+        rows: list[Sequence[object]] = list(csv.reader(io.StringIO(text, newline="")))
+    elif name.endswith(".xlsx"):
+        rows = _xlsx_rows(data, filename)
+    else:
+        raise InvalidInput("file", f"file {filename!r} is neither .csv nor .xlsx; upload one of those")
+    return _articles(rows, filename)
+
+
+def _xlsx_rows(data: bytes, filename: str) -> list[Sequence[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise InvalidInput("file", f"{filename} is not a readable .xlsx workbook: {e}") from e
+    try:
+        return [tuple(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _articles(rows: Iterable[Sequence[object]], filename: str) -> list[ArticleInput]:
+    iterator = iter(rows)
+    header = [_cell(c).lower() for c in next(iterator, [])]
+    missing = [c for c in _REQUIRED if c not in header]
+    if missing:
+        raise InvalidInput(
+            "file", f"{filename} lacks the column(s) {', '.join(missing)}; the header row needs id, title, body"
+        )
+    unknown = [c for c in header if c and c not in COLUMNS]
+    if unknown:
+        raise InvalidInput("file", f"{filename} has unknown column(s) {', '.join(unknown)}; use {', '.join(COLUMNS)}")
+    where = {name: header.index(name) for name in COLUMNS if name in header}
+    articles = []
+    for row in iterator:
+        cells = {name: _cell(row[i]) if i < len(row) else "" for name, i in where.items()}
+        if not any(cells.values()):
+            continue
+        labels = tuple(label.strip() for label in cells.get("labels", "").split(";") if label.strip())
+        articles.append(ArticleInput(cells["id"], cells["title"], cells["body"], cells.get("locale") or None, labels))
+    if not articles:
+        raise InvalidInput("file", f"{filename} has no article rows below its header")
+    return articles
