@@ -1,4 +1,4 @@
-"""`answerbot embeddings ...`: pre-train, import and merge word-vector tables."""
+"""`answerbot embeddings ...`: pre-train, import, align, merge, report and compare word-vector tables."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Word-vector tables: pre-train, import, merge.", no_args_is_help=True)
+app = typer.Typer(
+    help="Word-vector tables: pre-train, import, align, merge, report, experiment, add-language.",
+    no_args_is_help=True,
+)
 
 
 @app.command("pretrain")
@@ -55,12 +58,21 @@ def embeddings_import(
     lang: Annotated[str, typer.Option(help="Language code of the table.")],
     out: Annotated[Path, typer.Option(help="Table folder to write.")],
     max_words: int | None = None,
+    dtype: Annotated[str, typer.Option(help="float32 or float16.")] = "float32",
+    extra_words: Annotated[
+        Path | None, typer.Option(help=".bin only: file of words (one a line) to add from subword vectors.")
+    ] = None,
 ) -> None:
     """Import a pre-trained table into our format (vectors.npy + vocab.txt + manifest.json)."""
     from answerbot.embeddings.table import EmbeddingTable
 
-    is_bin = source.suffix == ".bin"
-    table = (EmbeddingTable.from_bin if is_bin else EmbeddingTable.from_vec)(source, lang, max_words)
+    if source.suffix == ".bin":
+        extra = extra_words.read_text(encoding="utf-8").split() if extra_words else []
+        table = EmbeddingTable.from_bin(source, lang, max_words, dtype, extra)
+    else:
+        if extra_words:
+            raise ValueError("--extra-words needs a .bin model (subword vectors); a .vec has none")
+        table = EmbeddingTable.from_vec(source, lang, max_words, dtype)
     table.save(out)
     console.print(f"[green]ok[/green] {lang}: {len(table)} words x {table.dim} -> {out}")
 
@@ -70,13 +82,17 @@ def embeddings_import(
 def embeddings_merge(
     tables: Annotated[list[Path], typer.Argument(help="Table folders, highest priority first.")],
     out: Annotated[Path, typer.Option(help="Merged table folder to write.")],
-    strategy: Annotated[str, typer.Option(help="Collision strategy: priority or mean.")] = "priority",
+    strategy: Annotated[
+        str, typer.Option(help="Collision strategy: priority, mean, weighted, tagged or route (name or name@N).")
+    ] = "priority",
+    dtype: Annotated[str | None, typer.Option(help="float32 or float16 (default: the inputs').")] = None,
+    mmap: Annotated[bool, typer.Option(help="Memory-map the input tables.")] = True,
 ) -> None:
     """Merge per-language tables into one; the manifest records collisions and what was lost."""
     from answerbot.embeddings.merge import merge_tables
     from answerbot.embeddings.table import EmbeddingTable
 
-    merged = merge_tables([EmbeddingTable.load(t) for t in tables], strategy)
+    merged = merge_tables([EmbeddingTable.load(t, mmap=mmap) for t in tables], strategy, dtype)
     merged.save(out)
     counts = merged.meta["counts"]
     view = Table("language", "words", "collisions", "lost")
@@ -85,3 +101,163 @@ def embeddings_merge(
         view.add_row(lang, str(entry["words"]), str(counts["collisions_per_language"][lang]), str(counts["lost"][lang]))
     console.print(view)
     console.print(f"[green]ok[/green] {merged.meta['strategy']}: {counts['words']} words -> {out}")
+
+
+@app.command("align")
+@friendly_errors
+def embeddings_align(
+    table: Annotated[Path, typer.Argument(help="Table folder of the language to align.")],
+    pivot: Annotated[Path, typer.Option(help="Table folder of the pivot language (e.g. en).")],
+    out: Annotated[Path, typer.Option(help="Aligned table folder to write.")],
+    seeds: Annotated[str, typer.Option(help="identical, dictionary or parallel.")] = "identical",
+    dictionary: Annotated[Path | None, typer.Option(help="For --seeds dictionary: 'src tgt' lines.")] = None,
+    parallel: Annotated[
+        Path | None, typer.Option(help="For --seeds parallel: TSV 'src sentence<TAB>pivot sentence' lines.")
+    ] = None,
+    support_kb: Annotated[
+        bool, typer.Option(help="For --seeds parallel: use support-KB train titles and their title_en.")
+    ] = False,
+    data_dir: DataDir = None,
+    refine: Annotated[int, typer.Option(help="Refinement rounds (CSLS mutual nearest neighbours).")] = 0,
+    tatoeba: Annotated[bool, typer.Option(help="Report P3 (Tatoeba) before and after.")] = True,
+) -> None:
+    """Rotate a table into the pivot's space by orthogonal Procrustes."""
+    from answerbot.embeddings.align import align_table, dictionary_seeds, identical_seeds, parallel_seeds
+    from answerbot.embeddings.experiment import support_kb_titles
+    from answerbot.embeddings.table import EmbeddingTable, TableError
+    from answerbot.evaluation.p3 import TATOEBA_CODES, p3_language
+
+    source, target = EmbeddingTable.load(table), EmbeddingTable.load(pivot)
+    if seeds == "identical":
+        pairs = identical_seeds(source, target)
+    elif seeds == "dictionary":
+        if dictionary is None:
+            raise ValueError("--seeds dictionary needs --dictionary FILE")
+        pairs = dictionary_seeds(dictionary, source, target)
+    elif seeds == "parallel":
+        if support_kb:
+            sentences = support_kb_titles(data_dir_or_default(data_dir), source.lang or "")
+        elif parallel is not None:
+            sentences = []
+            for line_no, line in enumerate(parallel.read_text(encoding="utf-8").splitlines(), start=1):
+                parts = line.split("\t")
+                if len(parts) != 2:
+                    raise TableError(f"{parallel}:{line_no}: expected 'src<TAB>pivot', got {len(parts)} columns")
+                sentences.append((parts[0], parts[1]))
+        else:
+            raise ValueError("--seeds parallel needs --parallel FILE or --support-kb")
+        pairs = parallel_seeds(sentences, source, target)
+    else:
+        raise ValueError(f"--seeds {seeds!r}: choose identical, dictionary or parallel")
+    aligned, alignment = align_table(source, target, pairs, seeds, refine=refine)
+    aligned.save(out)
+    lang = source.lang or ""
+    if tatoeba and lang in TATOEBA_CODES and target.lang == "en":
+        folder = data_dir_or_default(data_dir) / "tatoeba"
+        before = p3_language({lang: source, "en": target}, lang, folder)
+        after = p3_language({lang: aligned, "en": target}, lang, folder)
+        console.print(f"P3 (Tatoeba {lang}->eng): before {before:.3f}, after {after:.3f}")
+    console.print(f"[green]ok[/green] {lang} aligned to {target.lang} on {alignment.seeds} {seeds} seeds -> {out}")
+
+
+def _texts(specs: list[str]) -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = {}
+    for spec in specs:
+        lang, sep, path = spec.partition("=")
+        if not sep:
+            raise ValueError(f"--texts {spec!r}: write LANG=FILE (one text a line)")
+        texts[lang] = Path(path).read_text(encoding="utf-8").splitlines()
+    return texts
+
+
+@app.command("report")
+@friendly_errors
+def embeddings_report(
+    tables: Annotated[list[Path], typer.Argument(help="The per-language table folders that were merged.")],
+    merged: Annotated[Path, typer.Option(help="The merged table folder.")],
+    out: Annotated[Path, typer.Option(help="Folder for report.json, report.md and PNG plots.")],
+    texts: Annotated[list[str] | None, typer.Option(help="LANG=FILE text sets for OOV rates (repeatable).")] = None,
+    k: int = 10,
+    queries: int = 500,
+    plots: bool = True,
+) -> None:
+    """Collisions per language pair, colliding-vector cosine, k-NN overlap before vs after, OOV rates."""
+    from answerbot.embeddings.report import merge_report, report_markdown, write_report
+    from answerbot.embeddings.table import EmbeddingTable
+
+    inputs = [EmbeddingTable.load(t, mmap=True) for t in tables]
+    report = merge_report(inputs, EmbeddingTable.load(merged, mmap=True), _texts(texts or []), k, queries)
+    write_report(report, out, plots)
+    console.print(report_markdown(report))
+    console.print(f"[green]ok[/green] report -> {out}")
+
+
+@app.command("experiment")
+@friendly_errors
+def embeddings_experiment(
+    tables: Annotated[list[Path], typer.Argument(help="Per-language table folders (one must be the pivot).")],
+    out: Annotated[Path, typer.Option(help="Folder for experiment.json and experiment.md.")],
+    data_dir: DataDir = None,
+    pivot: str = "en",
+    strategies: Annotated[
+        str, typer.Option(help="Comma-separated strategies.")
+    ] = "priority,mean,weighted,tagged,route",
+    alignments: Annotated[
+        str, typer.Option(help="Comma-separated: none, identical, parallel, dictionary.")
+    ] = "none,identical,parallel",
+    refine: int = 1,
+    dictionary_dir: Annotated[Path | None, typer.Option(help="Folder of <lang>-<pivot>.txt dictionaries.")] = None,
+    add_language: Annotated[
+        str | None, typer.Option(help="Also merge without this language and add it back (add-language).")
+    ] = None,
+) -> None:
+    """Compare merge strategies with and without alignment: collisions, k-NN overlap, OOV, P3 (and P1 later)."""
+    import json
+
+    from answerbot.embeddings.experiment import ExperimentConfig, experiment_markdown, run_experiment
+    from answerbot.embeddings.table import EmbeddingTable
+
+    config = ExperimentConfig(
+        data_dir=data_dir_or_default(data_dir),
+        pivot=pivot,
+        strategies=[s for s in strategies.split(",") if s],
+        alignments=[a for a in alignments.split(",") if a],
+        refine=refine,
+        dictionary_dir=dictionary_dir,
+        add_language=add_language,
+    )
+    with console.status("running the merge experiment ..."):
+        result = run_experiment([EmbeddingTable.load(t) for t in tables], config, progress=console.log)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "experiment.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    markdown = experiment_markdown(result)
+    (out / "experiment.md").write_text(markdown, encoding="utf-8")
+    console.print(markdown)
+    console.print(f"[green]ok[/green] {len(result['rows'])} runs in {result['wall_s']} s -> {out}")
+
+
+@app.command("add-language")
+@friendly_errors
+def embeddings_add_language(
+    merged: Annotated[Path, typer.Argument(help="The existing merged table folder.")],
+    table: Annotated[Path, typer.Argument(help="The new language's (aligned) table folder.")],
+    out: Annotated[Path, typer.Option(help="Merged table folder to write (existing rows keep their ids).")],
+    data_dir: DataDir = None,
+) -> None:
+    """Append a new language to a merged table so an exported model can serve it without retraining the core."""
+    from answerbot.embeddings.add_language import add_language
+    from answerbot.embeddings.table import EmbeddingTable
+    from answerbot.evaluation.p3 import TATOEBA_CODES, p3_language
+
+    new = EmbeddingTable.load(table)
+    grown = add_language(EmbeddingTable.load(merged), new)
+    grown.save(out)
+    added = grown.meta["added"][-1]
+    lang = new.lang or ""
+    folder = data_dir_or_default(data_dir) / "tatoeba"
+    if lang in TATOEBA_CODES and "en" in grown.meta["languages"] and folder.is_dir():
+        console.print(f"P3 (Tatoeba {lang}->eng) on the grown table: {p3_language(grown, lang, folder):.3f}")
+    console.print(
+        f"[green]ok[/green] {lang}: {added['appended']} words appended, {added['collisions']} collisions "
+        f"({added['lost']} lost) -> {out}"
+    )

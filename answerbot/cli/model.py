@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from answerbot.cli.common import console, friendly_errors
+from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
 from answerbot.settings import get_settings
 
 __all__ = ["export", "train"]
@@ -16,47 +16,61 @@ __all__ = ["export", "train"]
 @friendly_errors
 def train(
     table: Annotated[Path, typer.Option(help="Merged table folder (frozen embedding).")],
-    pairs: Annotated[Path, typer.Option(help="JSONL of {query, document, doc_key?} pairs.")],
     out: Annotated[Path, typer.Option(help="Run folder to write (encoder.keras, vocab.txt, train.json).")],
-    epochs: int = 5,
-    batch_size: int = 64,
-    hidden: int = 128,
-    output_dim: int = 128,
-    cell: str = "gru",
-    pooling: str = "mean",
-    max_tokens: int = 128,
-    learning_rate: float = 2e-3,
-    temperature: float = 0.05,
-    seed: int = 0,
+    pairs: Annotated[list[Path] | None, typer.Option(help="Pairs file: .jsonl, .csv or .xlsx (repeatable).")] = None,
+    qa: Annotated[list[Path] | None, typer.Option(help="SQuAD-format QA file (repeatable).")] = None,
+    support_kb: Annotated[str | None, typer.Option(help="Support-KB languages, e.g. de,fr (train ids).")] = None,
+    english_titles: Annotated[float, typer.Option(help="Share of KB articles also paired title_en -> body.")] = 0.0,
+    cross_language: Annotated[float, typer.Option(help="Share paired with another language's title.")] = 0.0,
+    data_dir: DataDir = None,
+    config: Annotated[Path | None, typer.Option(help="TOML training config; options below override it.")] = None,
+    validation_share: Annotated[float, typer.Option(help="Documents held out for early stopping.")] = 0.05,
+    skip_bad: Annotated[bool, typer.Option(help="Skip (and count) bad rows instead of stopping.")] = False,
+    epochs: int | None = None,
+    batch_size: int | None = None,
+    hidden: int | None = None,
+    output_dim: int | None = None,
+    cell: Annotated[str | None, typer.Option(help="gru or lstm.")] = None,
+    bidirectional: bool | None = None,
+    pooling: Annotated[str | None, typer.Option(help="mean, last, max or attention.")] = None,
+    max_tokens: int | None = None,
+    learning_rate: float | None = None,
+    temperature: float | None = None,
+    hard_negatives: Annotated[bool | None, typer.Option(help="Batches within one account/group.")] = None,
+    patience: int | None = None,
+    seed: int | None = None,
 ) -> None:
-    """Train the shared GRU/LSTM dual encoder with in-batch softmax over a frozen merged table."""
-    from answerbot.data.pairs import read_pairs
+    """Train the shared GRU/LSTM dual encoder (in-batch softmax, frozen merged table, early stopping)."""
+    from answerbot.cli.progress import training_progress
+    from answerbot.data.training_set import gather_pairs, split_validation
     from answerbot.embeddings.table import EmbeddingTable
     from answerbot.model.training import TrainConfig, train_dual_encoder
 
-    config = TrainConfig(
-        hidden=hidden,
-        output_dim=output_dim,
-        cell=cell,
-        pooling=pooling,
-        max_tokens=max_tokens,
-        epochs=epochs,
-        batch_size=batch_size,
-        learning_rate=learning_rate,
-        temperature=temperature,
-        seed=seed,
+    overrides = dict(
+        epochs=epochs, batch_size=batch_size, hidden=hidden, output_dim=output_dim, cell=cell,
+        bidirectional=bidirectional, pooling=pooling, max_tokens=max_tokens, learning_rate=learning_rate,
+        temperature=temperature, hard_negatives=hard_negatives, patience=patience, seed=seed,
+    )  # fmt: skip
+    settings = (
+        TrainConfig.from_file(config, **overrides)
+        if config
+        else TrainConfig(**{k: v for k, v in overrides.items() if v is not None})
     )
-    records = read_pairs(pairs)
-    model = train_dual_encoder(
-        records,
-        EmbeddingTable.load(table),
-        out,
-        config,
-        progress=lambda e: console.log(f"epoch {e['epoch']}: loss {e['loss']:.4f}"),
-    )
+    gathered = gather_pairs(
+        pairs or (), qa or (), data_dir_or_default(data_dir),
+        [s.strip() for s in support_kb.split(",") if s.strip()] if support_kb else (),
+        english_titles, cross_language, skip_bad, settings.seed,
+    )  # fmt: skip
+    train_pairs, validation = split_validation(gathered.pairs, validation_share, settings.seed)
+    console.log(f"{len(train_pairs)} training pairs, {len(validation)} validation pairs, {gathered.skipped} skipped")
+    with training_progress() as progress:
+        model = train_dual_encoder(
+            train_pairs, EmbeddingTable.load(table), out, settings, validation, progress, out / "checkpoints"
+        )
+    model.record.update(sources=gathered.sources, skipped=gathered.skipped, validation_pairs=len(validation))
     model.save(out)
     console.print(
-        f"[green]ok[/green] trained on {len(records)} pairs in {model.record['train_seconds']:.0f} s -> {out}"
+        f"[green]ok[/green] trained on {len(train_pairs)} pairs in {model.record['train_seconds']:.0f} s -> {out}"
     )
 
 

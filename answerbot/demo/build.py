@@ -75,6 +75,11 @@ def _tables(build: DemoBuild, languages: Sequence[str], say: Callable[[str], Non
     return tables
 
 
+def _log_epoch(event: dict[str, Any], say: Callable[[str], None]) -> None:
+    if event["event"] == "epoch":
+        say(f"  epoch {event['epoch']}: loss {event['loss']:.3f} ({event['seconds']:.0f} s)")
+
+
 def build_demo(build: DemoBuild, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Run every step; skip tables that exist. Returns (and writes) the evaluation report."""
     from answerbot.model.export import export_model
@@ -96,7 +101,9 @@ def build_demo(build: DemoBuild, say: Callable[[str], None] = print) -> dict[str
         merged,
         build.run_dir,
         build.train,
-        progress=lambda e: say(f"  epoch {e['epoch']}: loss {e['loss']:.3f} ({e['seconds']:.0f} s)"),
+        progress=lambda e: (
+            e["event"] == "epoch" and say(f"  epoch {e['epoch']}: loss {e['loss']:.3f} ({e['seconds']:.0f} s)")
+        ),
     )
     model.save(build.run_dir)
     version_dir = export_model(model, build.model_root, extra={"trained_on": "demo"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -14,11 +15,13 @@ import numpy as np
 import tensorflow as tf
 
 from answerbot.embeddings.table import EmbeddingTable
+from answerbot.evaluation.metrics import mean_reciprocal_rank
+from answerbot.model.batches import make_batches
 from answerbot.model.encoder import SharedEncoder
 from answerbot.model.vectorizer import TextVectorizer
 from answerbot.model.vocab import embedding_matrix, read_vocab, vocab_words, write_vocab
 
-__all__ = ["Pair", "TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder"]
+__all__ = ["Pair", "TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder", "validation_mrr"]
 
 ENCODER_FILE = "encoder.keras"
 VOCAB_FILE = "vocab.txt"
@@ -31,11 +34,13 @@ class Pair:
 
     ``doc_key`` names the document: two pairs with the same key share a positive, so the loss
     does not push a query away from its own answer when that answer appears twice in a batch.
+    ``group`` (an account, a language) keeps a batch within one group when hard negatives are on.
     """
 
     query: str
     document: str
     doc_key: str
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,25 @@ class TrainConfig:
     batch_size: int = 64
     learning_rate: float = 2e-3
     temperature: float = 0.05
+    hard_negatives: bool = False
+    bucket_by_length: bool = True
+    patience: int = 2
     seed: int = 0
+
+    @classmethod
+    def from_file(cls, path: Path, **overrides: Any) -> TrainConfig:
+        """Read a TOML file (keys as the fields; an optional ``[train]`` table), then apply ``overrides``."""
+        import tomllib
+
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as e:
+            raise ValueError(f"{path}: cannot read the training config ({e})") from e
+        data = data.get("train", data)
+        unknown = sorted(set(data) - {f.name for f in dataclasses.fields(cls)})
+        if unknown:
+            raise ValueError(f"{path}: unknown keys {unknown}; known: {[f.name for f in dataclasses.fields(cls)]}")
+        return cls(**{**data, **{k: v for k, v in overrides.items() if v is not None}})
 
     def __post_init__(self) -> None:
         for name in ("hidden", "output_dim", "max_tokens", "epochs", "batch_size"):
@@ -60,6 +83,8 @@ class TrainConfig:
             raise ValueError(f"batch_size={self.batch_size}: in-batch negatives need at least 2")
         if not 0 < self.temperature <= 1:
             raise ValueError(f"temperature={self.temperature}: must be in (0, 1]")
+        if self.patience < 1:
+            raise ValueError(f"patience={self.patience}: must be at least 1 epoch")
 
 
 @dataclass
@@ -121,22 +146,13 @@ def in_batch_loss(queries: tf.Tensor, documents: tf.Tensor, doc_keys: tf.Tensor,
     return tf.reduce_mean(forward + backward) / 2.0
 
 
-def _mrr(query_vecs: np.ndarray, doc_vecs: np.ndarray, gold: np.ndarray) -> float:
-    """MRR with ties counted at their expected rank (never the best case)."""
-    scores = query_vecs @ doc_vecs.T
-    own = scores[np.arange(len(gold)), gold][:, None]
-    higher = (scores > own).sum(axis=1)
-    ties = (scores == own).sum(axis=1) - 1
-    return float(np.mean(1.0 / (1.0 + higher + ties / 2.0)))
-
-
-def _validation_mrr(model: TrainedModel, pairs: Sequence[Pair]) -> float:
+def validation_mrr(model: TrainedModel, pairs: Sequence[Pair]) -> float:
+    """MRR@10 of each query against all distinct documents of ``pairs`` (ties at expected rank)."""
     keys = sorted({p.doc_key for p in pairs})
     position = {k: i for i, k in enumerate(keys)}
     docs = {p.doc_key: p.document for p in pairs}
-    doc_vecs = model.encode([docs[k] for k in keys])
-    query_vecs = model.encode([p.query for p in pairs])
-    return _mrr(query_vecs, doc_vecs, np.array([position[p.doc_key] for p in pairs]))
+    scores = model.encode([p.query for p in pairs]) @ model.encode([docs[k] for k in keys]).T
+    return mean_reciprocal_rank(list(scores), [position[p.doc_key] for p in pairs], k=10)
 
 
 def train_dual_encoder(
@@ -145,9 +161,15 @@ def train_dual_encoder(
     work_dir: Path,
     config: TrainConfig | None = None,
     validation: Sequence[Pair] = (),
-    progress: Callable[[dict[str, float]], None] | None = None,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+    checkpoint_dir: Path | None = None,
 ) -> TrainedModel:
-    """Train the shared tower on ``pairs`` over the frozen ``table``; the vocabulary goes to ``work_dir``."""
+    """Train the shared tower on ``pairs`` over the frozen ``table``; the vocabulary goes to ``work_dir``.
+
+    With ``validation`` pairs, each epoch is scored by MRR@10; training stops after ``patience``
+    epochs without improvement and keeps the best epoch's weights (also written to
+    ``checkpoint_dir/best.weights.h5`` when given). ``progress`` gets one dict per batch and per epoch.
+    """
     config = config or TrainConfig()
     if len(pairs) < 2:
         raise ValueError(f"pairs: got {len(pairs)}, need at least 2 (ticket, article) pairs to train")
@@ -184,25 +206,42 @@ def train_dual_encoder(
         return loss
 
     rng = np.random.default_rng(config.seed)
+    group = (lambda p: p.group) if config.hard_negatives else None
+    length = (lambda p: len(p.document)) if config.bucket_by_length else None
+    best, best_weights, stale_epochs = -1.0, None, 0
     started = time.perf_counter()
     for epoch in range(1, config.epochs + 1):
-        order = rng.permutation(len(pairs))
+        batches = make_batches(pairs, config.batch_size, rng, group=group, length=length)
         losses = []
-        for start in range(0, len(order) - 1, config.batch_size):
-            batch = [pairs[i] for i in order[start : start + config.batch_size]]
-            if len(batch) < 2:
-                continue
+        for number, batch in enumerate(batches, start=1):
             loss = step(
                 tf.constant([p.query for p in batch]),
                 tf.constant([p.document for p in batch]),
                 tf.constant([key_ids[p.doc_key] for p in batch], dtype=tf.int64),
             )
             losses.append(float(loss))
+            if progress:
+                progress(
+                    {"event": "batch", "epoch": epoch, "batch": number, "batches": len(batches), "loss": losses[-1]}
+                )
         entry = {"epoch": epoch, "loss": float(np.mean(losses)), "seconds": time.perf_counter() - started}
         if validation:
-            entry["val_mrr"] = _validation_mrr(model, validation)
+            entry["val_mrr"] = validation_mrr(model, validation)
         model.history.append(entry)
         if progress:
-            progress(entry)
+            progress({"event": "epoch", **entry})
+        if validation:
+            if entry["val_mrr"] > best:
+                best, best_weights, stale_epochs = entry["val_mrr"], encoder.get_weights(), 0
+                if checkpoint_dir is not None:
+                    checkpoint_dir.mkdir(parents=True, exist_ok=True)
+                    encoder.save_weights(checkpoint_dir / "best.weights.h5")
+            else:
+                stale_epochs += 1
+                if stale_epochs >= config.patience:
+                    break
+    if best_weights is not None:
+        encoder.set_weights(best_weights)  # early stopping keeps the epoch with the best validation MRR
+        model.record["best_val_mrr"] = best
     model.record["train_seconds"] = time.perf_counter() - started
     return model

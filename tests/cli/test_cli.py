@@ -66,4 +66,4 @@ def test_train_command_names_the_bad_line_of_a_pairs_file(tmp_path):
     pairs.write_text('{"query": "a", "document": "b"}\n{"query": "", "document": "b"}\n')
     result = runner.invoke(app, ["train", "--table", table, "--pairs", str(pairs), "--out", str(tmp_path / "run")])
     assert result.exit_code == 1
-    assert "pairs.jsonl:2: field 'query' must be a non-empty string" in result.output
+    assert "pairs.jsonl:2: field 'query' (or ticket/question) must be a non-empty string" in result.output

@@ -69,7 +69,7 @@ def test_vec_non_numeric_value_names_file_and_line(tmp_path):
 def test_load_refuses_inconsistent_folder(tmp_path):
     folder = small_table().save(tmp_path / "t")
     (folder / "vocab.txt").write_text("a\nb\n", encoding="utf-8")
-    with pytest.raises(TableError, match="vocab.txt has 2 words"):
+    with pytest.raises(TableError, match=r"vocab\.txt has 2 words"):
         EmbeddingTable.load(folder)
 
 
@@ -101,5 +101,60 @@ def test_bin_and_vec_from_a_real_fasttext_model(tmp_path):
 def test_bin_that_is_not_a_model_is_a_clear_error(tmp_path):
     path = tmp_path / "junk.bin"
     path.write_bytes(b"not a model")
-    with pytest.raises(TableError, match="junk.bin"):
+    with pytest.raises(TableError, match=r"junk\.bin"):
         EmbeddingTable.from_bin(path, "xx")
+
+
+def test_float16_option_and_max_words_on_load(tmp_path):
+    table = small_table()
+    half = table.astype("float16")
+    assert half.vectors.dtype == np.float16
+    loaded = EmbeddingTable.load(half.save(tmp_path / "t"), mmap=True, max_words=2)
+    assert loaded.vectors.dtype == np.float16 and loaded.words == ["a", "b"]
+    assert np.allclose(np.asarray(loaded.vectors, np.float32), table.vectors[:2], atol=1e-3)
+    as32 = EmbeddingTable.load(tmp_path / "t", dtype="float32")
+    assert as32.vectors.dtype == np.float32
+
+
+def test_unknown_dtype_is_refused(tmp_path):
+    with pytest.raises(TableError, match="dtype='int8'"):
+        small_table().astype("int8")
+
+
+def test_counts_round_trip(tmp_path):
+    table = small_table()
+    table.counts = np.array([9, 5, 2, 1])
+    loaded = EmbeddingTable.load(table.save(tmp_path / "t"))
+    assert loaded.counts is not None and loaded.counts.tolist() == [9, 5, 2, 1]
+
+
+def test_vec_with_nan_names_file_and_line(tmp_path):
+    path = tmp_path / "nan.vec"
+    path.write_text("a 1 2\nb nan 2\n", encoding="utf-8")
+    with pytest.raises(TableError, match=r"nan\.vec:2: word 'b' has a NaN"):
+        EmbeddingTable.from_vec(path, "en")
+
+
+def test_broken_manifest_names_the_file(tmp_path):
+    folder = small_table().save(tmp_path / "t")
+    (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(TableError, match=r"manifest\.json:1: not valid JSON"):
+        EmbeddingTable.load(folder)
+
+
+def test_bin_keeps_counts_and_fills_missing_words_from_subwords(tmp_path):
+    from answerbot.embeddings.pretrain import train_fasttext
+
+    corpus = tmp_path / "corpus.txt"
+    rng = np.random.default_rng(1)
+    words = [f"haus{i}x" for i in range(30)]
+    corpus.write_text("\n".join(" ".join(rng.choice(words, 10)) for _ in range(200)) + "\n")
+    model = train_fasttext(corpus, dim=8, epoch=3, minCount=1, thread=1, bucket=1000, minn=2, maxn=4, verbose=0)
+    model.save_model(str(tmp_path / "m.bin"))
+    top = EmbeddingTable.from_bin(tmp_path / "m.bin", "de", max_words=10).words[0]
+    table = EmbeddingTable.from_bin(tmp_path / "m.bin", "de", max_words=10, extra_words=["Haus99x", top])
+    assert len(table) == 11 and table.words[-1] == "haus99x"  # a word already kept is not added twice
+    assert np.allclose(table.vector("haus99x"), model.get_word_vector("haus99x"))
+    assert np.abs(table.vector("haus99x")).sum() > 0
+    assert table.counts is not None and table.counts[0] >= table.counts[9] and table.counts[10] == 0
+    assert table.meta["subword_filled"] == 1

@@ -52,3 +52,47 @@ def test_save_load_gives_the_same_vectors(tmp_path):
     texts = ["forgot password", "shipping number"]
     assert np.array_equal(loaded.encode(texts), model.encode(texts))
     assert loaded.config == model.config
+
+
+def test_early_stopping_keeps_the_best_validation_epoch(tmp_path):
+    from answerbot.model.training import train_dual_encoder
+    from tests.tiny_model import tiny_table
+
+    config = TrainConfig(hidden=8, output_dim=8, epochs=30, batch_size=10, learning_rate=0.03, patience=2)
+    history = []
+    model = train_dual_encoder(
+        TINY_PAIRS, tiny_table(), tmp_path, config, validation=TINY_PAIRS, progress=history.append,
+        checkpoint_dir=tmp_path / "ckpt",
+    )  # fmt: skip
+    epochs = [e for e in history if e["event"] == "epoch"]
+    best = max(e["val_mrr"] for e in epochs)
+    assert model.record["best_val_mrr"] == best
+    assert len(epochs) < 30 or best == 1.0
+    assert (tmp_path / "ckpt" / "best.weights.h5").is_file()
+    assert any(e["event"] == "batch" for e in history)
+
+
+def test_config_file_with_overrides(tmp_path):
+    path = tmp_path / "train.toml"
+    path.write_text("[train]\nepochs = 3\ncell = 'lstm'\npooling = 'attention'\n", encoding="utf-8")
+    config = TrainConfig.from_file(path, epochs=7, hidden=None)
+    assert (config.epochs, config.cell, config.pooling, config.hidden) == (7, "lstm", "attention", 128)
+
+
+def test_config_file_with_an_unknown_key_names_it(tmp_path):
+    path = tmp_path / "train.toml"
+    path.write_text("epochz = 3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"unknown keys \['epochz'\]"):
+        TrainConfig.from_file(path)
+
+
+@pytest.mark.parametrize("pooling", ["attention", "last", "max"])
+def test_other_poolings_and_a_bidirectional_lstm_give_unit_vectors(tmp_path, pooling):
+    from answerbot.model.training import train_dual_encoder
+    from tests.tiny_model import tiny_table
+
+    config = TrainConfig(hidden=4, output_dim=4, epochs=1, batch_size=10, cell="lstm", bidirectional=True,
+                         pooling=pooling)  # fmt: skip
+    model = train_dual_encoder(TINY_PAIRS, tiny_table(), tmp_path, config)
+    vectors = model.encode(["forgot password", ""])
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
