@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     serving_model_label: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     serving_deadline_s: float = Field(default=5.0, gt=0.0, le=600.0)
     serving_retries: NonNegativeInt = 2
+    # reliability (issue 8)
+    max_articles_per_account: PositiveInt = Field(
+        default=100_000, description="writes that would take an account past this many articles get 409"
+    )
+    retry_after_s: PositiveInt = Field(
+        default=2, description="Retry-After (seconds) on 503 responses when the encoder or the store is down"
+    )
 
     @model_validator(mode="after")
     def _check_serving_spec(self) -> Self:

@@ -23,6 +23,7 @@ from answerbot.service import (
     ServiceError,
     Unauthorized,
 )
+from answerbot.service.limits import QuotaExceeded
 from answerbot.store.base import StoreError
 
 __all__ = ["ERROR_RESPONSES", "error_response", "install_error_handlers"]
@@ -97,6 +98,8 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
         return error_response(404, "article_not_found", str(exc), "path.article_id")
     if isinstance(exc, InteractionNotFound):
         return error_response(404, "interaction_not_found", str(exc), "path.interaction_id")
+    if isinstance(exc, QuotaExceeded):
+        return error_response(409, "quota_exceeded", str(exc), _field(exc.field))
     if isinstance(exc, Conflict):
         return error_response(409, "conflict", str(exc), _field(exc.field))
     if isinstance(exc, InvalidInput):
@@ -107,14 +110,23 @@ async def _service_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(400, "bad_request", str(exc))
 
 
+def _unavailable(request: Request, code: str, what: str) -> JSONResponse:
+    """503 with ``Retry-After`` (``ANSWERBOT_RETRY_AFTER_S``): the client should retry, not give up."""
+    settings = getattr(request.app.state, "settings", None)
+    seconds = getattr(settings, "retry_after_s", 2)
+    response = error_response(503, code, f"the {what} is unavailable; retry after {seconds} s")
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 async def _encoder_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("encoder failed on %s %s: %s", request.method, request.url.path, exc)
-    return error_response(503, "encoder_unavailable", "the text encoder is unavailable; retry later")
+    return _unavailable(request, "encoder_unavailable", "text encoder")
 
 
 async def _store_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("store failed on %s %s: %s", request.method, request.url.path, exc)
-    return error_response(503, "store_unavailable", "the article store is unavailable; retry later")
+    return _unavailable(request, "store_unavailable", "article store")
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -52,7 +52,11 @@ def create_app(
             from answerbot.encoders.compat import check_model_matches_store
 
             check_model_matches_store(active_encoder, active_store)  # refuses to start on a mismatch
-            service = RankingService(active_store, active_encoder, settings)
+            from answerbot.service.reencode import encoder_for_version
+
+            # accounts switched to another model version get that version's encoder, built from settings
+            other = None if encoder is not None else (lambda version: encoder_for_version(settings, version))
+            service = RankingService(active_store, active_encoder, settings, encoder_for=other)
             reencoded = service.reencode_stale()
             service.encode_texts(["warm up the encoder"])
             detect_language("warm up the language profiles", seed=settings.langdetect_seed)

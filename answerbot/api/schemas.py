@@ -54,6 +54,9 @@ class AccountCreateIn(_In):
     account_id: str = Field(pattern=ID_PATTERN)
     score_threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
     hybrid: bool = False
+    lexical_fallback: bool = Field(
+        default=False, description="When the encoder is down, answer with BM25 results (flagged) instead of 503."
+    )
 
 
 class AccountPatchIn(_In):
@@ -61,6 +64,7 @@ class AccountPatchIn(_In):
 
     score_threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
     hybrid: bool | None = None
+    lexical_fallback: bool | None = None
 
 
 class AccountOut(BaseModel):
@@ -68,6 +72,7 @@ class AccountOut(BaseModel):
     score_threshold: float | None
     effective_score_threshold: float
     hybrid: bool
+    lexical_fallback: bool = False
     created_at: str
 
     @classmethod
@@ -78,6 +83,7 @@ class AccountOut(BaseModel):
             score_threshold=threshold,
             effective_score_threshold=default_threshold if threshold is None else threshold,
             hybrid=account.hybrid,
+            lexical_fallback=account.lexical_fallback,
             created_at=account.created_at,
         )
 
@@ -218,6 +224,9 @@ class RecommendationOut(BaseModel):
     score_threshold: float
     hybrid: bool
     locale_fallback: bool
+    fallback: Literal["lexical"] | None = Field(
+        default=None, description="'lexical': the encoder was down; BM25 ranked the articles (scores are BM25)."
+    )
     explain_method: Literal["occlusion"] | None = None
     articles: list[RankedArticleOut]
 
@@ -232,7 +241,8 @@ class RecommendationOut(BaseModel):
             score_threshold=rec.threshold,
             hybrid=rec.hybrid,
             locale_fallback=rec.locale_fallback,
-            explain_method="occlusion" if explained else None,
+            fallback="lexical" if rec.fallback == "lexical" else None,
+            explain_method="occlusion" if explained and rec.fallback is None else None,
             articles=[
                 RankedArticleOut(
                     article_id=a.article_id,

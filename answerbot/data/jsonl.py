@@ -8,15 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DataError", "read_jsonl", "require"]
+__all__ = ["DataError", "iter_jsonl", "read_jsonl", "require"]
 
 
 class DataError(ValueError):
     """A data file is missing or malformed; the message names the file and line."""
 
 
-def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line of ``path`` (``.gz`` is decompressed)."""
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
+    """Yield (line number, object) for each non-blank line; a broken line yields its DataError instead,
+    so a caller can skip it and go on."""
     if not path.is_file():
         raise DataError(f"{path}: no such file")
     opener = gzip.open if path.suffix == ".gz" else open
@@ -27,10 +28,20 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
-                raise DataError(f"{path}:{line_no}: invalid JSON ({e.msg})") from e
+                yield line_no, DataError(f"{path}:{line_no}: invalid JSON ({e.msg})")
+                continue
             if not isinstance(record, dict):
-                raise DataError(f"{path}:{line_no}: expected a JSON object, got {type(record).__name__}")
+                yield line_no, DataError(f"{path}:{line_no}: expected a JSON object, got {type(record).__name__}")
+                continue
             yield line_no, record
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line of ``path`` (``.gz`` is decompressed)."""
+    for line_no, record in iter_jsonl(path):
+        if isinstance(record, DataError):
+            raise record
+        yield line_no, record
 
 
 def require(record: dict[str, Any], key: str, path: Path, line_no: int) -> str:

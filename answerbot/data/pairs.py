@@ -9,14 +9,13 @@ Columns (JSON keys): ``query`` (or ``ticket``, ``question``), ``document`` (or `
 from __future__ import annotations
 
 import csv
-import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from answerbot.data.jsonl import DataError
+from answerbot.data.jsonl import DataError, iter_jsonl
 from answerbot.model.training import Pair
 
 __all__ = ["PairFile", "read_pairs", "write_pairs"]
@@ -34,27 +33,10 @@ class PairFile:
     skipped: int
 
 
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
-    """Like ``read_jsonl``, but a broken line is yielded as its error, so the caller may skip it."""
-    if not path.is_file():
-        raise DataError(f"{path}: no such file")
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield line_no, DataError(f"{path}:{line_no}: invalid JSON ({e.msg})")
-                continue
-            yield line_no, record if isinstance(record, dict) else DataError(f"{path}:{line_no}: not a JSON object")
-
-
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | DataError]]:
     suffix = "".join(path.suffixes[-2:]) if path.suffix == ".gz" else path.suffix
     if suffix in {".jsonl", ".jsonl.gz"}:
-        yield from _jsonl_rows(path)
+        yield from iter_jsonl(path)
     elif suffix == ".csv":
         if not path.is_file():
             raise DataError(f"{path}: no such file")

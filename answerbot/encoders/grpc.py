@@ -116,7 +116,10 @@ class GrpcEncoder:
         attempts = self._retries + 1
         for attempt in range(attempts):
             try:
-                return getattr(self._stub, method)(request, timeout=self._deadline_s)
+                # fail fast while the channel is down (no queueing until reconnect); the channel itself keeps
+                # reconnecting in the background (backoff <= 2 s), so calls succeed again once the server is back.
+                # Worst case per call: attempts x deadline_s plus the backoff sleeps.
+                return getattr(self._stub, method)(request, timeout=self._deadline_s, wait_for_ready=False)
             except grpc.RpcError as e:
                 code = e.code()
                 if code in retryable and attempt + 1 < attempts:

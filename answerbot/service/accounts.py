@@ -60,7 +60,12 @@ class AccountService:
         self.settings = settings
 
     def create(
-        self, account_id: str, score_threshold: float | None = None, hybrid: bool = False, api_key: str | None = None
+        self,
+        account_id: str,
+        score_threshold: float | None = None,
+        hybrid: bool = False,
+        api_key: str | None = None,
+        lexical_fallback: bool = False,
     ) -> tuple[Account, str]:
         """A new account and its API key (shown once); ``api_key`` fixes the key (demo accounts)."""
         check_id(account_id, "account_id", "account id")
@@ -68,7 +73,7 @@ class AccountService:
         key = new_api_key() if api_key is None else api_key
         if len(key) < MIN_KEY_CHARS:
             raise InvalidInput("api_key", f"api_key has {len(key)} characters; use at least {MIN_KEY_CHARS}")
-        account = Account(account_id, hash_key(key), score_threshold, hybrid, utc_now())
+        account = Account(account_id, hash_key(key), score_threshold, hybrid, utc_now(), lexical_fallback)
         try:
             self.store.create_account(account)
         except Duplicate as e:
@@ -93,6 +98,7 @@ class AccountService:
         hybrid: bool | None = None,
         score_threshold: float | None = None,
         set_threshold: bool = False,
+        lexical_fallback: bool | None = None,
     ) -> Account:
         """Change settings; with ``set_threshold`` the threshold becomes ``score_threshold`` (None: global default)."""
         account = self.get(account_id)
@@ -101,7 +107,10 @@ class AccountService:
             _check_threshold(score_threshold)
             threshold = score_threshold
         updated = dataclasses.replace(
-            account, score_threshold=threshold, hybrid=account.hybrid if hybrid is None else hybrid
+            account,
+            score_threshold=threshold,
+            hybrid=account.hybrid if hybrid is None else hybrid,
+            lexical_fallback=account.lexical_fallback if lexical_fallback is None else lexical_fallback,
         )
         self.store.update_account(updated)
         return updated

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -124,6 +125,8 @@ class Recommendation:
     threshold: float = 0.0
     hybrid: bool = False
     locale_fallback: bool = False
+    fallback: str | None = None
+    """``"lexical"`` when the encoder was down and BM25 ranked the articles (the account's lexical_fallback)."""
 
     @property
     def outcome(self) -> str:
@@ -147,13 +150,28 @@ def check_text(value: str, field: str) -> None:
 
 
 class RankingService:
-    """Stores and encodes articles of each account and ranks them for an enquiry."""
+    """Stores and encodes articles of each account and ranks them for an enquiry.
 
-    def __init__(self, store: ArticleStore, encoder: Encoder, settings: Settings) -> None:
+    Model versions (issue 7): an account is ranked with its ``active_version`` (read with the account on
+    every request, so a switch made by another process is seen at once), else with ``encoder``'s version.
+    Queries and new articles are encoded with that version's encoder: ``encoder`` itself, or one built by
+    ``encoder_for(version)`` and kept (None: only ``encoder``'s version can be served).
+    """
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        encoder: Encoder,
+        settings: Settings,
+        encoder_for: Callable[[str], Encoder] | None = None,
+    ) -> None:
         self.store = store
         self.encoder = encoder
         self.settings = settings
         self._cache: index.VectorCache[index.AccountIndex] = index.VectorCache()
+        self._encoder_for = encoder_for
+        self._encoders: dict[str, Encoder] = {}
+        self._encoders_lock = threading.Lock()
 
     @property
     def model_name(self) -> str:
@@ -210,19 +228,53 @@ class RankingService:
         self._cache.invalidate(account)
 
     def reencode_stale(self, account: str | None = None) -> int:
-        """Encode articles whose vector is missing or from another model version; returns how many."""
+        """Bring every account (or one) to the encoder's model version: the re-encoding job's incremental mode.
+
+        Encodes articles lacking an up-to-date vector of this version, then switches each account to it
+        atomically (``answerbot.service.reencode``); returns how many articles were encoded.
+        Accounts already active on a newer version are left alone (an old replica restarting must not
+        switch them back); going back to an older version is an explicit ``answerbot reencode``.
+        """
+        from answerbot.service.reencode import ReencodeOptions, is_newer, local_engine, run_reencode
+
         version = self.model_version
-        stale = self.store.stale(version, account)
-        for start in range(0, len(stale), _REENCODE_BATCH):
-            batch = stale[start : start + _REENCODE_BATCH]
-            vectors = self._encode([article_text(a.title, a.body) for a in batch])
-            by_account: dict[str, list[tuple[str, str, np.ndarray]]] = {}
-            for article, vector in zip(batch, vectors, strict=True):
-                by_account.setdefault(article.account, []).append((article.article_id, article.content_hash, vector))
-            for name, updates in by_account.items():
-                self.store.set_vectors(name, updates, version)
-                self._cache.invalidate(name)
-        return len(stale)
+        names = [account] if account is not None else self.store.account_ids()
+        if not names:
+            return 0
+        keep = [name for name in names if not is_newer(self.store.active_version(name), version)]
+        scopes: list[str | None] = [None] if account is None and len(keep) == len(names) else list(keep)
+        encoded = 0
+        for scope in scopes:
+            options = ReencodeOptions(version, account=scope, only_stale=True, batch_size=_REENCODE_BATCH)
+            encoded += run_reencode(self.store, version, local_engine(self.encoder), options).encoded
+        for name in names:
+            self._cache.invalidate(name)
+        return encoded
+
+    def version_of(self, account: str) -> str:
+        """The model version ``account`` is ranked with: its active version, else the encoder's."""
+        return self.store.active_version(account) or self.model_version
+
+    def encoder_of(self, version: str) -> Encoder:
+        """The encoder of model ``version``: ``encoder``, or one built by ``encoder_for`` (kept for later)."""
+        if version == self.model_version:
+            return self.encoder
+        with self._encoders_lock:
+            if version not in self._encoders:
+                if self._encoder_for is None:
+                    raise EncoderError(
+                        f"an account is active on model version {version}, but this process only serves version "
+                        f"{self.model_version}; run `answerbot reencode --model-version {self.model_version}` "
+                        "to switch it, or serve both versions (the API builds other versions from settings)"
+                    )
+                built = self._encoder_for(version)
+                if built.model_version != version:
+                    raise EncoderError(
+                        f"encoder built for model version {version} reports version {built.model_version}; "
+                        "check ANSWERBOT_MODEL_ROOT / the TF Serving model config"
+                    )
+                self._encoders[version] = built
+            return self._encoders[version]
 
     # reads
 
@@ -286,9 +338,13 @@ class RankingService:
 
         ``query`` is the enquiry's vector when the caller encoded it already (the API's micro-batcher), and
         ``language`` its detected language when the caller detected it meanwhile.
-        Only vectors of the encoder's model version are ranked; ties are broken by article id.
+        Only vectors of the account's active model version are ranked, with a query of that version (a
+        ``query`` from the encoder of another version is ignored); ties are broken by article id.
         """
         found = self.account(account)
+        version = found.active_version or self.model_version
+        if version != self.model_version:
+            query = None
         k = self.check_enquiry(enquiry, top_k)
         if locale is not None and not _LOCALE_RE.fullmatch(locale):
             raise InvalidInput("locale", f"locale {locale!r} is invalid; use a language tag like 'en' or 'pt-BR'")
@@ -298,15 +354,26 @@ class RankingService:
             check_text(label, "labels")
         if language is None:
             language = self.detect_language(enquiry)
-        idx = self.index(account)
+        idx = self.index(account, version)
         if query is None:
-            query = self._encode([enquiry])[0]
+            try:
+                query = self._encode([enquiry], version)[0]
+            except EncoderError:
+                if not found.lexical_fallback:
+                    raise
+                from answerbot.service.fallback import lexical_recommendation
+
+                return lexical_recommendation(self, found, enquiry, k, locale=locale, labels=labels, language=language)
         threshold = self.settings.score_threshold if found.score_threshold is None else found.score_threshold
         picked, scores, fallback = self._rank(idx, enquiry, query, found.hybrid, threshold, k, locale, labels)
         explanations: list[list[explaining.TokenWeight]] | None = None
         if explain and len(picked):
             explanations = explaining.explain(
-                enquiry, query, idx.matrix[picked], self._encode, self.settings.explain_max_tokens
+                enquiry,
+                query,
+                idx.matrix[picked],
+                lambda texts: self._encode(texts, version),
+                self.settings.explain_max_tokens,
             )
         ranked = tuple(
             RankedArticle(
@@ -328,7 +395,7 @@ class RankingService:
         return Recommendation(
             account=account,
             model_name=self.model_name,
-            model_version=self.model_version,
+            model_version=version,
             language=language,
             articles=ranked,
             interaction_id=interaction.interaction_id,
@@ -337,9 +404,13 @@ class RankingService:
             locale_fallback=fallback,
         )
 
-    def index(self, account: str) -> index.AccountIndex:
-        """The account's cached AccountIndex for the current model version (loaded on first use after a write)."""
-        version = self.model_version
+    def index(self, account: str, version: str | None = None) -> index.AccountIndex:
+        """The account's cached AccountIndex of ``version`` (default: the account's active version).
+
+        Cached per (account, version), so a switch made elsewhere is picked up by the next request.
+        """
+        if version is None:
+            version = self.version_of(account)
         return self._cache.get(account, version, lambda: _load_index(self.store, account, version))
 
     def detect_language(self, text: str) -> LanguageGuess:
@@ -417,8 +488,11 @@ class RankingService:
         return dataclasses.replace(article, labels=labels)
 
     def _upsert(self, account: str, articles: Sequence[ArticleInput]) -> list[ArticleWrite]:
-        """Write validated articles in one transaction, encoding only those without a current vector."""
-        version = self.model_version
+        """Write validated articles in one transaction, encoding only those without a current vector.
+
+        Vectors are of the account's active version; if the account switches meanwhile, encode again.
+        """
+        version = self.version_of(account)
         existing = self.store.get_many(account, [a.article_id for a in articles])
         now = utc_now()
         writes: list[ArticleWrite] = []
@@ -460,26 +534,30 @@ class RankingService:
                 to_encode.append(len(writes))
             writes.append(ArticleWrite(stored, status))
         if to_encode:
-            vectors = self._encode([article_text(writes[i].article.title, writes[i].article.body) for i in to_encode])
+            texts = [article_text(writes[i].article.title, writes[i].article.body) for i in to_encode]
+            vectors = self._encode(texts, version)
             for i, vector in zip(to_encode, vectors, strict=True):
                 article = dataclasses.replace(writes[i].article, vector=vector, model_version=version)
                 writes[i] = ArticleWrite(article, writes[i].status)
         if to_write:
             self.store.upsert_many([writes[i].article for i in to_write])
             self._cache.invalidate(account)
+            if self.version_of(account) != version:  # switched while we encoded: write the new version's vectors
+                return self._upsert(account, articles)
         return writes
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        """Encode ``texts`` and check the encoder kept its promise: float32 [n, dim], finite."""
-        vectors = np.asarray(self.encoder.encode(texts), dtype=np.float32)
-        expected = (len(texts), self.encoder.dim)
+    def _encode(self, texts: list[str], version: str | None = None) -> np.ndarray:
+        """Encode ``texts`` with ``version``'s encoder (default: ``encoder``); check float32 [n, dim], finite."""
+        encoder = self.encoder if version is None else self.encoder_of(version)
+        vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+        expected = (len(texts), encoder.dim)
         if vectors.shape != expected:
             raise EncoderError(
-                f"encoder {self.model_name} version {self.model_version} returned shape {vectors.shape}; "
+                f"encoder {encoder.model_name} version {encoder.model_version} returned shape {vectors.shape}; "
                 f"expected {expected}"
             )
         if not np.isfinite(vectors).all():
-            raise EncoderError(f"encoder {self.model_name} version {self.model_version} returned NaN or inf")
+            raise EncoderError(f"encoder {encoder.model_name} version {encoder.model_version} returned NaN or inf")
         return vectors
 
 

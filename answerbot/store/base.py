@@ -47,6 +47,10 @@ class Account:
     score_threshold: float | None
     hybrid: bool
     created_at: str
+    lexical_fallback: bool = False
+    """When the encoder is down, answer with BM25 results flagged as a lexical fallback instead of 503."""
+    active_version: str | None = None
+    """The model version the account is ranked with (set by a re-encoding switch); None: the served version."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,54 @@ class ArticleStore(Protocol):
 
     def with_vectors(self, account: str, model_version: str) -> _ArticleList:
         """The account's articles with a vector of ``model_version``, ordered by id (for the index)."""
+        ...
+
+    # model versions (issue 7; see answerbot.store.versions)
+
+    def account_ids(self) -> list[str]:
+        """Every account with a row or with articles, ordered."""
+        ...
+
+    def active_version(self, account: str) -> str | None:
+        """The account's active model version, or None (never switched)."""
+        ...
+
+    def pending(
+        self,
+        model_version: str,
+        *,
+        account: str | None = None,
+        job: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int = 1000,
+    ) -> _ArticleList:
+        """Up to ``limit`` articles lacking an up-to-date vector of ``model_version``, by (account, id)."""
+        ...
+
+    def count_pending(self, model_version: str, *, account: str | None = None, job: str | None = None) -> int:
+        """How many articles ``pending`` would list in all."""
+        ...
+
+    def put_vectors(
+        self, model_version: str, rows: Sequence[tuple[str, str, str, np.ndarray]], job: str | None = None
+    ) -> int:
+        """Upsert (account, article_id, content_hash, vector) rows of ``model_version`` in one transaction."""
+        ...
+
+    def activate(self, account: str, model_version: str) -> int:
+        """Switch the account to ``model_version`` atomically when complete; returns how many vectors are missing."""
+        ...
+
+    def prune_vectors(self, account: str, keep: Sequence[str]) -> int:
+        """Delete the account's vectors of model versions not in ``keep``."""
+        ...
+
+    def begin_job(self, key: str, model_version: str) -> tuple[str, bool]:
+        """The job id for ``key`` (new, or left by a killed run) and whether it was resumed."""
+        ...
+
+    def end_job(self, key: str) -> None:
+        """Forget the completed job ``key``."""
         ...
 
     # accounts

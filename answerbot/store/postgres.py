@@ -19,7 +19,7 @@ from answerbot.store.sql import Row, SqlStore, split_statements
 
 __all__ = ["SCHEMA_VERSION", "PostgresArticleStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS answerbot_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,8 +70,35 @@ CREATE TABLE IF NOT EXISTS feedback (
     FOREIGN KEY (account, interaction_id) REFERENCES interactions (account, interaction_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS one_resolution ON feedback (account, interaction_id) WHERE kind = 'resolution';
-CREATE INDEX IF NOT EXISTS feedback_by_day ON feedback (account, day)
+CREATE INDEX IF NOT EXISTS feedback_by_day ON feedback (account, day);
+ALTER TABLE accounts ADD COLUMN IF NOT EXISTS lexical_fallback BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE accounts ADD COLUMN IF NOT EXISTS active_version TEXT;
+CREATE TABLE IF NOT EXISTS article_vectors (
+    account       TEXT NOT NULL,
+    article_id    TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    content_hash  TEXT NOT NULL CHECK (length(content_hash) = 64),
+    vector        BYTEA NOT NULL,
+    dim           INTEGER NOT NULL CHECK (dim > 0),
+    job           TEXT,
+    PRIMARY KEY (account, article_id, model_version),
+    CHECK (length(vector) = 4 * dim)
+);
+CREATE INDEX IF NOT EXISTS article_vectors_by_version ON article_vectors (account, model_version, article_id);
+CREATE TABLE IF NOT EXISTS reencode_jobs (
+    job_key       TEXT PRIMARY KEY,
+    job_id        TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    started_at    TEXT NOT NULL
+)
 """
+
+# Version 3 (issue 7): copy the vectors of schema-2 stores into article_vectors, once.
+_COPY_VECTORS = (
+    "INSERT INTO article_vectors (account, article_id, model_version, content_hash, vector, dim, job) "
+    "SELECT account, article_id, model_version, content_hash, vector, dim, NULL FROM articles "
+    "WHERE vector IS NOT NULL ON CONFLICT DO NOTHING"
+)
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -98,6 +125,7 @@ class PostgresArticleStore(SqlStore):
 
     _unique_violation = (psycopg.errors.UniqueViolation,)
     _db_error = (psycopg.Error,)
+    _lock_articles = "LOCK TABLE articles IN SHARE ROW EXCLUSIVE MODE"  # writers wait while an account switches
 
     def __init__(self, url: str, schema: str = "public") -> None:
         if not _SCHEMA_NAME.fullmatch(schema):
@@ -129,6 +157,8 @@ class PostgresArticleStore(SqlStore):
                     f"PostgreSQL schema {self.schema!r} has answerbot schema version {version}, newer than the "
                     f"supported {SCHEMA_VERSION}; upgrade answerbot or use another schema"
                 )
+            if version < 3:
+                tx.execute(_COPY_VECTORS)
             self._conn.execute(
                 "INSERT INTO answerbot_meta (key, value) VALUES ('schema_version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -24,6 +24,7 @@ from answerbot.store.base import (
     StoreError,
     VectorUpdate,
 )
+from answerbot.store.versions import VersionedVectors
 
 __all__ = ["SqlStore", "Transaction"]
 
@@ -33,9 +34,23 @@ _UPSERT = (
     f"INSERT INTO articles ({COLUMNS}) VALUES ({', '.join('?' * 11)}) ON CONFLICT (account, article_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _UPDATE_COLUMNS)
 )
-_ACCOUNT_COLUMNS = "account_id, key_hash, score_threshold, hybrid, created_at"
+_ACCOUNT_COLUMNS = "account_id, key_hash, score_threshold, hybrid, created_at, lexical_fallback"
+_ACCOUNT_SELECT = _ACCOUNT_COLUMNS + ", active_version"
 VECTOR_DTYPE = np.dtype("<f4")
 _MAX_PARAMS = 500
+_VECTOR_UPSERT = (
+    "INSERT INTO article_vectors (account, article_id, model_version, content_hash, vector, dim, job) "
+    "VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (account, article_id, model_version) DO UPDATE SET "
+    "content_hash = excluded.content_hash, vector = excluded.vector, dim = excluded.dim, job = NULL"
+)
+_A_COLUMNS = (
+    "a.account, a.article_id, a.title, a.body, a.locale, a.labels, a.content_hash, v.vector, v.dim, "
+    "v.model_version, a.updated_at"
+)
+_JOIN_VECTORS = (
+    "FROM articles a JOIN article_vectors v ON v.account = a.account AND v.article_id = a.article_id "
+    "AND v.content_hash = a.content_hash"
+)
 
 Row = Mapping[str, Any]
 _ArticleList = list[StoredArticle]
@@ -101,6 +116,8 @@ def _account(row: Row) -> Account:
         score_threshold=None if threshold is None else float(threshold),
         hybrid=bool(row["hybrid"]),
         created_at=row["created_at"],
+        lexical_fallback=bool(row["lexical_fallback"]),
+        active_version=row["active_version"],
     )
 
 
@@ -115,8 +132,12 @@ def _interaction(row: Row) -> Interaction:
     )
 
 
-class SqlStore:
-    """Every ``ArticleStore`` method over ``_query`` and ``_transaction``, which subclasses implement."""
+class SqlStore(VersionedVectors):
+    """Every ``ArticleStore`` method over ``_query`` and ``_transaction``, which subclasses implement.
+
+    Vectors live per model version in ``article_vectors`` (see ``answerbot.store.versions``); the article
+    row keeps a copy of the vector last written or activated, which ``get`` and ``list`` return.
+    """
 
     _name = "article store"
     _unique_violation: tuple[type[BaseException], ...] = ()
@@ -143,9 +164,12 @@ class SqlStore:
     def upsert_many(self, articles: Sequence[StoredArticle]) -> None:
         """Insert or replace all ``articles`` in one transaction: all are written or none."""
         rows = [_to_row(article) for article in articles]
+        vectors = [(r[0], r[1], r[9], r[6], r[7], r[8]) for r in rows if r[7] is not None]
         try:
             with self._transaction() as tx:
                 tx.executemany(_UPSERT, rows)
+                if vectors:
+                    tx.executemany(_VECTOR_UPSERT, vectors)
         except self._db_error as e:
             raise StoreError(f"could not write {len(rows)} articles, none was written: {e}") from e
 
@@ -182,7 +206,13 @@ class SqlStore:
     def delete(self, account: str, article_id: str) -> bool:
         """Delete the article; False when it did not exist."""
         what = f"deleting article {article_id!r} of account {account!r}"
-        return self._write(what, "DELETE FROM articles WHERE account = ? AND article_id = ?", (account, article_id)) > 0
+        try:
+            with self._transaction() as tx:
+                key = (account, article_id)
+                tx.execute("DELETE FROM article_vectors WHERE account = ? AND article_id = ?", key)
+                return tx.execute("DELETE FROM articles WHERE account = ? AND article_id = ?", key) > 0
+        except self._db_error as e:
+            raise StoreError(f"{what} failed: {e}") from e
 
     def account_exists(self, account: str) -> bool:
         """Whether the account has at least one article."""
@@ -191,7 +221,8 @@ class SqlStore:
     def vectors(self, account: str, model_version: str) -> _IdsAndMatrix:
         """Ids (ordered) and float32 matrix [n, dim] of the account's vectors from ``model_version``."""
         rows = self._query(
-            "SELECT article_id, vector, dim FROM articles WHERE account = ? AND model_version = ? ORDER BY article_id",
+            f"SELECT a.article_id, v.vector, v.dim {_JOIN_VECTORS} WHERE a.account = ? AND v.model_version = ? "
+            "ORDER BY a.article_id",
             (account, model_version),
         )
         if not rows:
@@ -207,19 +238,17 @@ class SqlStore:
 
     def with_vectors(self, account: str, model_version: str) -> _ArticleList:
         """The account's articles with a vector of ``model_version``, ordered by id (for the index)."""
-        sql = f"SELECT {COLUMNS} FROM articles WHERE account = ? AND model_version = ? ORDER BY article_id"
+        sql = f"SELECT {_A_COLUMNS} {_JOIN_VECTORS} WHERE a.account = ? AND v.model_version = ? ORDER BY a.article_id"
         return [_from_row(row) for row in self._query(sql, (account, model_version))]
 
     def stale(self, model_version: str, account: str | None = None) -> _ArticleList:
-        """Articles whose vector is missing or from another model version, ordered by account and id."""
-        sql = f"SELECT {COLUMNS} FROM articles WHERE (model_version IS NULL OR model_version != ?)"
-        params: tuple[str, ...] = (model_version,)
+        """Articles without a vector of ``model_version`` made from their current content, by account and id."""
         if "\x00" in model_version:  # PostgreSQL text cannot hold NUL, so no stored version equals it
-            sql, params = f"SELECT {COLUMNS} FROM articles WHERE 1 = 1", ()
-        if account is not None:
-            sql += " AND account = ?"
-            params += (account,)
-        return [_from_row(row) for row in self._query(sql + " ORDER BY account, article_id", params)]
+            sql, params = f"SELECT {COLUMNS} FROM articles", ()
+            if account is not None:
+                sql, params = sql + " WHERE account = ?", (account,)
+            return [_from_row(row) for row in self._query(sql + " ORDER BY account, article_id", params)]
+        return self.pending(model_version, account=account, limit=2**62)
 
     def set_vectors(self, account: str, updates: Sequence[VectorUpdate], model_version: str) -> int:
         """Store vectors in one transaction, skipping articles whose content hash changed meanwhile."""
@@ -231,11 +260,14 @@ class SqlStore:
         try:
             with self._transaction() as tx:
                 for row in rows:
-                    updated += tx.execute(
+                    n = tx.execute(
                         "UPDATE articles SET vector = ?, dim = ?, model_version = ? "
                         "WHERE account = ? AND article_id = ? AND content_hash = ?",
                         row,
                     )
+                    if n:
+                        tx.execute(_VECTOR_UPSERT, (row[3], row[4], row[2], row[5], row[0], row[1]))
+                    updated += n
         except self._db_error as e:
             raise StoreError(f"could not store {len(rows)} vectors of account {account!r}: {e}") from e
         return updated
@@ -246,31 +278,39 @@ class SqlStore:
         """Insert the account; Duplicate when the id exists."""
         self._write(
             f"account {account.account_id!r}",
-            f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
-            (account.account_id, account.key_hash, account.score_threshold, account.hybrid, account.created_at),
+            f"INSERT INTO accounts ({_ACCOUNT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                account.account_id,
+                account.key_hash,
+                account.score_threshold,
+                account.hybrid,
+                account.created_at,
+                account.lexical_fallback,
+            ),
         )
 
     def get_account(self, account_id: str) -> Account | None:
         """The account, or None."""
-        rows = self._query(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE account_id = ?", (account_id,))
+        rows = self._query(f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE account_id = ?", (account_id,))
         return _account(rows[0]) if rows else None
 
     def account_by_key_hash(self, key_hash: str) -> Account | None:
         """The account whose API key hashes to ``key_hash``, or None."""
-        rows = self._query(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE key_hash = ?", (key_hash,))
+        rows = self._query(f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE key_hash = ?", (key_hash,))
         return _account(rows[0]) if rows else None
 
     def update_account(self, account: Account) -> None:
         """Replace the stored key hash and settings of an existing account."""
         self._write(
             f"updating account {account.account_id!r}",
-            "UPDATE accounts SET key_hash = ?, score_threshold = ?, hybrid = ? WHERE account_id = ?",
-            (account.key_hash, account.score_threshold, account.hybrid, account.account_id),
+            "UPDATE accounts SET key_hash = ?, score_threshold = ?, hybrid = ?, lexical_fallback = ? "
+            "WHERE account_id = ?",
+            (account.key_hash, account.score_threshold, account.hybrid, account.lexical_fallback, account.account_id),
         )
 
     def list_accounts(self) -> list[Account]:
         """Every account, ordered by id."""
-        return [_account(r) for r in self._query(f"SELECT {_ACCOUNT_COLUMNS} FROM accounts ORDER BY account_id")]
+        return [_account(r) for r in self._query(f"SELECT {_ACCOUNT_SELECT} FROM accounts ORDER BY account_id")]
 
     # interactions and feedback
 

@@ -13,7 +13,7 @@ from answerbot.store.sql import Row, SqlStore, split_statements
 
 __all__ = ["SCHEMA_VERSION", "SqliteArticleStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _ARTICLES = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -73,6 +73,38 @@ INSERT OR IGNORE INTO accounts (account_id, key_hash, score_threshold, hybrid, c
 """
 
 
+# Version 3 (issue 7): vectors per model version, re-encoding jobs; existing vectors are copied over.
+_VERSIONS = """
+CREATE TABLE IF NOT EXISTS article_vectors (
+    account       TEXT NOT NULL,
+    article_id    TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    content_hash  TEXT NOT NULL CHECK (length(content_hash) = 64),
+    vector        BLOB NOT NULL,
+    dim           INTEGER NOT NULL CHECK (dim > 0),
+    job           TEXT,
+    PRIMARY KEY (account, article_id, model_version),
+    CHECK (length(vector) = 4 * dim)
+) STRICT;
+CREATE INDEX IF NOT EXISTS article_vectors_by_version ON article_vectors (account, model_version, article_id);
+CREATE TABLE IF NOT EXISTS reencode_jobs (
+    job_key       TEXT PRIMARY KEY,
+    job_id        TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    started_at    TEXT NOT NULL
+) STRICT;
+INSERT INTO article_vectors (account, article_id, model_version, content_hash, vector, dim, job)
+    SELECT account, article_id, model_version, content_hash, vector, dim, NULL FROM articles
+    WHERE vector IS NOT NULL ON CONFLICT DO NOTHING;
+"""
+
+# Added columns (issue 8): applied whenever missing, independent of SCHEMA_VERSION; additive, with defaults.
+_ADDED_COLUMNS = {
+    ("accounts", "lexical_fallback"): "INTEGER NOT NULL DEFAULT 0 CHECK (lexical_fallback IN (0, 1))",
+    ("accounts", "active_version"): "TEXT",  # issue 7
+}
+
+
 class _SqliteTx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
@@ -114,9 +146,22 @@ class SqliteArticleStore(SqlStore):
             )
         if version < SCHEMA_VERSION:
             with self._transaction():
-                for statement in split_statements(_ARTICLES + _TENANCY):
+                for statement in split_statements(_ARTICLES + _TENANCY + _VERSIONS):
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Add each column of ``_ADDED_COLUMNS`` its table lacks (one transaction)."""
+        missing = [
+            (table, column, spec)
+            for (table, column), spec in _ADDED_COLUMNS.items()
+            if column not in {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+        ]
+        if missing:
+            with self._transaction():
+                for table, column, spec in missing:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {spec}")
 
     @contextmanager
     def _transaction(self) -> Iterator[_SqliteTx]:

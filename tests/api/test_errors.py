@@ -91,6 +91,9 @@ def test_unexpected_error_is_500_without_internals(settings, make_spy) -> None:
         def stale(self, model_version, account=None):
             return []
 
+        def account_ids(self):
+            return []
+
         def get_account(self, account):
             raise RuntimeError("secret connection string")
 

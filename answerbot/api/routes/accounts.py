@@ -21,7 +21,9 @@ def create_account(
     payload: AccountCreateIn, admin: AdminDep, accounts: AccountsDep, settings: SettingsDep
 ) -> AccountKeyOut:
     """Create an account (admin key only); the response carries its API key, shown only once."""
-    account, key = accounts.create(payload.account_id, payload.score_threshold, payload.hybrid)
+    account, key = accounts.create(
+        payload.account_id, payload.score_threshold, payload.hybrid, lexical_fallback=payload.lexical_fallback
+    )
     return AccountKeyOut(account=AccountOut.from_account(account, settings.score_threshold), api_key=key)
 
 
@@ -41,12 +43,13 @@ def get_account(account: AccountDep, settings: SettingsDep) -> AccountOut:
 def patch_account(
     account: AccountDep, payload: AccountPatchIn, accounts: AccountsDep, settings: SettingsDep
 ) -> AccountOut:
-    """Change the score threshold (null: back to the global default) or switch hybrid scoring."""
+    """Change the score threshold (null: back to the global default), switch hybrid scoring or lexical fallback."""
     updated = accounts.update(
         account.account_id,
         hybrid=payload.hybrid,
         score_threshold=payload.score_threshold,
         set_threshold="score_threshold" in payload.model_fields_set,
+        lexical_fallback=payload.lexical_fallback,
     )
     return AccountOut.from_account(updated, settings.score_threshold)
 

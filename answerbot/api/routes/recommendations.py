@@ -10,6 +10,8 @@ from fastapi import APIRouter
 from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, ServiceDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import RecommendationIn, RecommendationOut
+from answerbot.encoders.base import EncoderError
+from answerbot.service.fallback import lexical_recommendation
 
 __all__ = ["router"]
 
@@ -25,12 +27,37 @@ async def recommend(
     Every call is an interaction (``interaction_id``) that feedback can refer to; ``outcome`` is
     ``unoffered`` when no article passes the threshold and filters. With ``explain`` each article lists
     the enquiry tokens that drove the match (token occlusion).
+
+    When the encoder is down: 503 with ``Retry-After``, or, for an account with ``lexical_fallback``, BM25
+    results flagged ``"fallback": "lexical"``.
     """
     k = service.check_enquiry(payload.enquiry, payload.top_k)
     # the encoder (micro-batched, in a worker thread) and language detection (another thread) overlap
     query, language = await asyncio.gather(
-        batcher.encode(payload.enquiry), asyncio.to_thread(service.detect_language, payload.enquiry)
+        batcher.encode(payload.enquiry),
+        asyncio.to_thread(service.detect_language, payload.enquiry),
+        return_exceptions=True,
     )
+    if isinstance(language, BaseException):
+        raise language
+    if isinstance(query, BaseException) and account.active_version not in (None, service.model_version):
+        query = None  # the account ranks with another version's encoder: recommend() encodes, or falls back
+    if isinstance(query, BaseException):
+        if not (isinstance(query, EncoderError) and account.lexical_fallback):
+            raise query
+        fallback = partial(
+            lexical_recommendation,
+            service,
+            account,
+            payload.enquiry,
+            k,
+            locale=payload.locale,
+            labels=payload.labels,
+            language=language,
+        )
+        recommendation = await asyncio.to_thread(fallback)
+        metrics.outcomes.labels(recommendation.outcome).inc()
+        return RecommendationOut.from_recommendation(recommendation, explained=False)
     run = partial(
         service.recommend,
         account.account_id,

@@ -1,0 +1,137 @@
+"""Score matrices of every method (dense model, BM25, mean of vectors, hybrid) for one candidate pool.
+
+A :class:`Pool` encodes its candidates once; queries are encoded once (:meth:`Pool.queries`) and scored
+against the whole pool or any sub-pool (an "account"). Cosines are rounded to 1e-6 so that identical
+texts tie exactly despite BLAS rounding; ties then count at their expected value in the metrics.
+BM25 is indexed per (sub-)pool, as the service indexes each account. Hybrid is
+``answerbot.service.hybrid.fuse``: ``(1 - w) * cosine + w * bm25 / max(bm25)`` per query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+
+from answerbot.embeddings.table import EmbeddingTable
+from answerbot.evaluation.baselines import mean_vectors, unit_rows
+from answerbot.evaluation.bm25 import Bm25Ranker
+
+__all__ = ["DENSE", "HYBRID", "LEXICAL", "MEAN", "Encode", "Pool", "Progress", "QueryVectors", "encode_batched"]
+
+#: ``encode(texts) -> float32 [len(texts), dim]`` with unit rows.
+Encode: TypeAlias = Callable[[Sequence[str]], np.ndarray]
+#: ``progress(stage, done, total)``.
+Progress: TypeAlias = Callable[[str, int, int], None]
+
+DENSE, LEXICAL, MEAN, HYBRID = "dense", "bm25", "mean_vectors", "hybrid"
+DECIMALS = 6
+
+
+def encode_batched(
+    encode: Encode, texts: Sequence[str], stage: str, batch_size: int = 512, progress: Progress | None = None
+) -> np.ndarray:
+    """``encode`` over ``texts`` in batches, reporting progress; rows re-normalised to unit length."""
+    chunks = []
+    for start in range(0, len(texts), batch_size):
+        batch = list(texts[start : start + batch_size])
+        vectors = np.asarray(encode(batch), dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(batch):
+            raise ValueError(f"encode: returned shape {vectors.shape} for {len(batch)} texts; expected [n, dim]")
+        chunks.append(vectors)
+        if progress is not None:
+            progress(stage, min(start + batch_size, len(texts)), len(texts))
+    if not chunks:
+        return np.zeros((0, 1), dtype=np.float32)
+    return unit_rows(np.concatenate(chunks))
+
+
+def _cosines(queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    return np.round(queries @ candidates.T, DECIMALS).astype(np.float32)
+
+
+def _fuse(dense: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:
+    from answerbot.service.hybrid import fuse
+
+    return np.stack([fuse(d, lx, weight) for d, lx in zip(dense, lexical, strict=True)]) if len(dense) else dense
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    texts: list[str]
+    dense: np.ndarray | None
+    mean: np.ndarray | None
+
+
+class Pool:
+    """Candidates of one benchmark, encoded once by the model and the mean-of-vectors baseline."""
+
+    def __init__(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str | None],
+        encode: Encode | None,
+        table: EmbeddingTable | None,
+        hybrid_weight: float | None = None,
+        progress: Progress | None = None,
+        stage: str = "candidates",
+    ) -> None:
+        if not texts:
+            raise ValueError("candidates: empty; a benchmark needs at least one candidate")
+        if hybrid_weight is not None and not 0.0 <= hybrid_weight <= 1.0:
+            raise ValueError(f"hybrid_weight={hybrid_weight}: must lie in [0, 1]")
+        if hybrid_weight is not None and encode is None:
+            raise ValueError("hybrid_weight: needs a dense model (encode); pass --model or --run")
+        self.texts, self.langs = list(texts), list(langs)
+        self.encode, self.table, self.hybrid_weight, self.progress = encode, table, hybrid_weight, progress
+        self.dense = None if encode is None else encode_batched(encode, self.texts, stage, progress=progress)
+        self.mean = None if table is None else mean_vectors(table, self.texts, self.langs)
+        self._bm25: dict[object, Bm25Ranker] = {}
+
+    @property
+    def methods(self) -> list[str]:
+        names = [DENSE] if self.dense is not None else []
+        names.append(LEXICAL)
+        if self.mean is not None:
+            names.append(MEAN)
+        if self.hybrid_weight is not None:
+            names.append(HYBRID)
+        return names
+
+    def queries(self, texts: Sequence[str], langs: Sequence[str | None], stage: str = "queries") -> QueryVectors:
+        """Encode queries once for every method."""
+        texts = list(texts)
+        dense = None if self.encode is None else encode_batched(self.encode, texts, stage, progress=self.progress)
+        mean = None if self.table is None else mean_vectors(self.table, texts, langs)
+        return QueryVectors(texts, dense, mean)
+
+    def scores(
+        self,
+        queries: QueryVectors,
+        rows: np.ndarray | None = None,
+        columns: np.ndarray | None = None,
+        key: object = None,
+    ) -> dict[str, np.ndarray]:
+        """Method -> float32 [queries, candidates] for the query ``rows`` against the candidate ``columns``.
+
+        ``key`` names the sub-pool so its BM25 index is built once (None = the whole pool).
+        """
+        q = np.arange(len(queries.texts)) if rows is None else np.asarray(rows)
+        c = np.arange(len(self.texts)) if columns is None else np.asarray(columns)
+        out: dict[str, np.ndarray] = {}
+        if self.dense is not None and queries.dense is not None:
+            out[DENSE] = _cosines(queries.dense[q], self.dense[c])
+        if key not in self._bm25:
+            self._bm25[key] = Bm25Ranker([self.texts[i] for i in c])
+        ranker = self._bm25[key]
+        lexical = np.zeros((len(q), len(c)), dtype=np.float32)
+        for i, row in enumerate(q):
+            lexical[i] = ranker.scores(queries.texts[row])
+        out[LEXICAL] = np.round(lexical, DECIMALS)
+        if self.mean is not None and queries.mean is not None:
+            out[MEAN] = _cosines(queries.mean[q], self.mean[c])
+        if self.hybrid_weight is not None and DENSE in out:
+            out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight), DECIMALS)
+        return out

@@ -1,0 +1,323 @@
+"""Reliability (issue 8), the long runs: load, encoder fault, SIGKILL during bulk writes, fuzz.
+
+- load: a uvicorn API (subprocess, 127.0.0.1, in-process demo model, demo KB in a temporary SQLite store,
+  as ``answerbot demo load`` sets it up) under ``--clients`` httpx clients for ``--load-seconds``;
+  0 errors expected, latency percentiles recorded.
+- fault: the TF Serving stand-in (subprocess, demo model) and a gRPC API on a copy of that store, under
+  load; the stand-in is SIGKILLed and restarted on the same port ``--fault-cycles`` times. Every request must
+  answer within its deadline: 200, 503 + Retry-After, or (account ``acme-cloud``, ``lexical_fallback``) 200
+  flagged ``"fallback": "lexical"``; the API recovers without a restart.
+- crash: ``--crash-rounds`` SIGKILLs of a bulk writer on SQLite and on PostgreSQL (skipped when unreachable).
+- fuzz: hypothesis text inputs and schemathesis in process, >= 2,000 requests, 0 server errors.
+
+    .venv/bin/python bench/reliability.py [--load-seconds 300] [--clients 32] [--quick]
+
+Writes ``bench/results/reliability.json`` and prints a table. Loopback only; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.reliability.harness import (  # noqa: E402
+    ADMIN_KEY,
+    Outcome,
+    Proc,
+    percentiles,
+    run_load,
+    start_api,
+    start_serving_host,
+)
+
+FALLBACK_ACCOUNT = "acme-cloud"
+REQUEST_DEADLINE_S = 30.0
+
+
+def demo_store(model_root: Path, work: Path) -> tuple[Path, dict[str, str], list[str]]:
+    """The demo KB loaded into ``work/demo.sqlite``; returns the path, account keys and ticket texts."""
+    from answerbot.demo.data import load_tickets
+    from answerbot.demo.load import demo_key, load_demo_kb
+    from answerbot.settings import Settings
+
+    path = work / "demo.sqlite"
+    counts = load_demo_kb(Settings(store_path=path, model_root=model_root, admin_key=ADMIN_KEY))
+    keys = {account: demo_key(account) for account in counts}
+    return path, keys, [t.text for t in load_tickets()]
+
+
+def _statuses(outcomes: list[Outcome]) -> dict[str, int]:
+    return {str(k): v for k, v in sorted(Counter(o.status for o in outcomes).items())}
+
+
+def bench_load(model_root: Path, store: Path, keys: dict[str, str], texts: list[str], args: Any) -> dict[str, Any]:
+    env = {
+        "ANSWERBOT_MODEL_ROOT": str(model_root),
+        "ANSWERBOT_STORE_PATH": str(store),
+        "ANSWERBOT_SCORE_THRESHOLD": "-1",
+    }
+    api = start_api(env, store.parent / "load-api.log")
+    try:
+        base = f"http://127.0.0.1:{api.port}"
+        outcomes = asyncio.run(run_load(base, keys, texts, args.clients, args.load_seconds, REQUEST_DEADLINE_S))
+    finally:
+        api.stop()
+    errors = [o for o in outcomes if o.status != 200]
+    return {
+        "clients": args.clients,
+        "seconds": args.load_seconds,
+        "requests": len(outcomes),
+        "errors": len(errors),
+        "statuses": _statuses(outcomes),
+        "throughput_rps": len(outcomes) / args.load_seconds,
+        **percentiles(outcomes),
+    }
+
+
+def bench_fault(model_root: Path, store: Path, keys: dict[str, str], texts: list[str], args: Any) -> dict[str, Any]:
+    work = store.parent
+    fault_store = work / "fault.sqlite"
+    shutil.copy(store, fault_store)
+    host = start_serving_host(model_root, work / "host.log")
+    box: dict[str, Proc] = {"host": host}
+    env = {
+        "ANSWERBOT_ENCODER": "grpc",
+        "ANSWERBOT_SERVING_GRPC_TARGET": f"127.0.0.1:{host.port}",
+        "ANSWERBOT_SERVING_DEADLINE_S": "2",
+        "ANSWERBOT_SERVING_RETRIES": "1",
+        "ANSWERBOT_STORE_PATH": str(fault_store),
+        "ANSWERBOT_SCORE_THRESHOLD": "-1",
+    }
+    api = start_api(env, work / "fault-api.log")
+    base = f"http://127.0.0.1:{api.port}"
+    cycles: list[dict[str, float]] = []
+    try:
+        import httpx
+
+        admin = {"X-API-Key": ADMIN_KEY}
+        patched = httpx.patch(f"{base}/v1/accounts/{FALLBACK_ACCOUNT}", json={"lexical_fallback": True}, headers=admin)
+        patched.raise_for_status()
+        strict = next(a for a in keys if a != FALLBACK_ACCOUNT)
+
+        def chaos() -> None:
+            for _ in range(args.fault_cycles):
+                time.sleep(args.fault_up_s)
+                cycle = {"killed": time.monotonic()}
+                box["host"].kill()
+                time.sleep(args.fault_down_s)
+                box["host"] = start_serving_host(model_root, work / "host.log", port=box["host"].port)
+                cycle["restarted"] = time.monotonic()
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    r = httpx.post(
+                        f"{base}/v1/accounts/{strict}/recommendations",
+                        json={"enquiry": texts[0]},
+                        headers={"X-API-Key": keys[strict]},
+                        timeout=REQUEST_DEADLINE_S,
+                    )
+                    if r.status_code == 200:
+                        cycle["recovered"] = time.monotonic()
+                        break
+                    time.sleep(0.2)
+                cycles.append(cycle)
+            time.sleep(args.fault_up_s)
+
+        outcomes = asyncio.run(run_load(base, keys, texts, args.fault_clients, 0.0, REQUEST_DEADLINE_S, during=chaos))
+    finally:
+        api.stop()
+        box["host"].stop()
+    unavailable = [o for o in outcomes if o.status == 503]
+    lexical = [o for o in outcomes if o.fallback == "lexical"]
+    return {
+        "clients": args.fault_clients,
+        "cycles": len(cycles),
+        "requests": len(outcomes),
+        "statuses": _statuses(outcomes),
+        "no_answer_within_deadline": sum(o.status == 0 for o in outcomes),
+        "unexpected": sum(o.status not in (200, 503) for o in outcomes),
+        "unavailable_503": len(unavailable),
+        "unavailable_without_retry_after": sum(o.retry_after is None for o in unavailable),
+        "unavailable_on_fallback_account": sum(o.account == FALLBACK_ACCOUNT for o in unavailable),
+        "lexical_fallback_200": len(lexical),
+        "recovered_all": all("recovered" in c for c in cycles) and len(cycles) == args.fault_cycles,
+        "recovery_s_max": max((c["recovered"] - c["restarted"] for c in cycles if "recovered" in c), default=None),
+        "deadline_s": REQUEST_DEADLINE_S,
+        "latency_all": percentiles(outcomes, status=None),
+        "latency_503": percentiles(outcomes, status=503),
+    }
+
+
+def bench_crash(args: Any, work: Path) -> dict[str, Any]:
+    from answerbot.store.sqlite import SqliteArticleStore
+    from tests.reliability.crash import crash_rounds
+    from tests.store.conftest import PG_URL, postgres_reachable
+
+    out: dict[str, Any] = {}
+    path = work / "crash.sqlite"
+    (work / "sqlite").mkdir()
+    rounds = crash_rounds(["--sqlite", str(path)], lambda: SqliteArticleStore(path), work / "sqlite", args.crash_rounds)
+    out["sqlite"] = {"kills": len(rounds), "acknowledged_batches": rounds[-1].acknowledged, "consistent": True}
+    down = postgres_reachable()
+    if down is not None:
+        out["postgres"] = {"skipped": down}
+        return out
+    from answerbot.store.postgres import PostgresArticleStore
+
+    schema = f"answerbot_crash_{uuid.uuid4().hex[:12]}"
+    (work / "pg").mkdir()
+    try:
+        rounds = crash_rounds(
+            ["--pg-url", PG_URL, "--schema", schema],
+            lambda: PostgresArticleStore(PG_URL, schema=schema),
+            work / "pg",
+            args.crash_rounds,
+        )
+        out["postgres"] = {"kills": len(rounds), "acknowledged_batches": rounds[-1].acknowledged, "consistent": True}
+    finally:
+        store = PostgresArticleStore(PG_URL, schema=schema)
+        store.drop_schema()
+        store.close()
+    return out
+
+
+def bench_fuzz(model_root: Path, args: Any, work: Path) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from answerbot.api import create_app
+    from answerbot.encoders.inprocess import SavedModelEncoder
+    from answerbot.settings import Settings
+    from tests.api.conftest import ARTICLES
+    from tests.reliability.fuzz import fuzz_schema, fuzz_texts
+
+    settings = Settings(
+        store_path=work / "fuzz.sqlite",
+        model_root=model_root,
+        admin_key=ADMIN_KEY,
+        score_threshold=-1.0,
+        max_enquiry_chars=300,
+        max_article_chars=1000,
+        max_request_bytes=2 * 1024 * 1024,
+    )
+    admin = {"X-API-Key": ADMIN_KEY}
+    started = time.perf_counter()
+    app = create_app(settings, encoder=SavedModelEncoder.latest(model_root))
+    with TestClient(app, headers=admin) as client:
+        logging.getLogger("answerbot.api.access").setLevel(logging.WARNING)  # one line per request: too many
+        client.post("/v1/accounts", json={"account_id": "acme"}).raise_for_status()
+        client.put("/v1/accounts/acme/articles", json={"articles": ARTICLES}).raise_for_status()
+        texts = fuzz_texts(client, "acme", 300, args.fuzz_text_examples)
+        schema = fuzz_schema(app, admin, "acme", args.fuzz_schema_per_operation)
+    total = texts + schema
+    return {
+        "requests": sum(total.values()),
+        "text_requests": sum(texts.values()),
+        "schema_requests": sum(schema.values()),
+        "server_errors": sum(n for s, n in total.items() if s >= 500),
+        "statuses": {str(k): v for k, v in sorted(total.items())},
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    load, fault, fuzz, crash = results["load"], results["fault"], results["fuzz"], results["crash"]
+    rows = [
+        (
+            "load",
+            f"{load['clients']} clients x {load['seconds']:.0f} s",
+            f"{load['requests']} req, "
+            f"{load['errors']} errors, {load['throughput_rps']:.1f} req/s, p50 {load['p50_ms']:.0f} / p90 "
+            f"{load['p90_ms']:.0f} / p99 {load['p99_ms']:.0f} / max {load['max_ms']:.0f} ms",
+        ),
+        (
+            "fault",
+            f"{fault['cycles']} kill+restart, {fault['clients']} clients",
+            f"{fault['requests']} req: "
+            f"{fault['unavailable_503']} x 503+Retry-After, {fault['lexical_fallback_200']} lexical, "
+            f"{fault['no_answer_within_deadline']} late, {fault['unexpected']} unexpected; max latency "
+            f"{fault['latency_all']['max_ms']:.0f} ms; recovery <= {fault['recovery_s_max'] or float('nan'):.2f} s",
+        ),
+        ("crash", "SIGKILL during bulk writes", "; ".join(f"{k}: {v}" for k, v in crash.items())),
+        (
+            "fuzz",
+            f"{fuzz['text_requests']} text + {fuzz['schema_requests']} schema",
+            f"{fuzz['requests']} req, {fuzz['server_errors']} server errors, statuses {fuzz['statuses']}",
+        ),
+    ]
+    return "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+
+
+def failures(results: dict[str, Any], min_fuzz: int) -> list[str]:
+    """What the run promised and did not keep (empty: all kept)."""
+    load, fault, fuzz = results["load"], results["fault"], results["fuzz"]
+    checks = {
+        "load: 0 errors": load["errors"] == 0,
+        "fault: every request answered within its deadline": fault["no_answer_within_deadline"] == 0,
+        "fault: only 200 or 503": fault["unexpected"] == 0,
+        "fault: every 503 has Retry-After": fault["unavailable_without_retry_after"] == 0,
+        "fault: the lexical_fallback account never got 503": fault["unavailable_on_fallback_account"] == 0,
+        "fault: recovered after every restart": fault["recovered_all"],
+        "fuzz: 0 server errors": fuzz["server_errors"] == 0,
+        f"fuzz: >= {min_fuzz} requests": fuzz["requests"] >= min_fuzz,
+    }
+    return [name for name, ok in checks.items() if not ok]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model-root", type=Path, default=REPO / "serving/models/answerbot")
+    parser.add_argument("--load-seconds", type=float, default=300.0)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--fault-clients", type=int, default=16)
+    parser.add_argument("--fault-cycles", type=int, default=3)
+    parser.add_argument("--fault-up-s", type=float, default=5.0)
+    parser.add_argument("--fault-down-s", type=float, default=5.0)
+    parser.add_argument("--crash-rounds", type=int, default=10)
+    parser.add_argument("--fuzz-text-examples", type=int, default=500, help="x 3 requests each")
+    parser.add_argument("--fuzz-schema-per-operation", type=int, default=40, help="x 17 operations")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 10 s load, 1 fault cycle, small fuzz")
+    parser.add_argument("--out", type=Path, default=REPO / "bench/results/reliability.json")
+    args = parser.parse_args()
+    if args.quick:
+        args.load_seconds, args.fault_cycles, args.crash_rounds = 10.0, 1, 2
+        args.fuzz_text_examples, args.fuzz_schema_per_operation = 30, 3
+    results: dict[str, Any] = {"machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}}
+    with tempfile.TemporaryDirectory(prefix="answerbot-reliability-") as tmp:
+        work = Path(tmp)
+        store, keys, texts = demo_store(args.model_root, work)
+        results["model"] = {"root": str(args.model_root.relative_to(REPO)), "accounts": len(keys)}
+        for name, run in [
+            ("load", lambda: bench_load(args.model_root, store, keys, texts, args)),
+            ("fault", lambda: bench_fault(args.model_root, store, keys, texts, args)),
+            ("crash", lambda: bench_crash(args, work)),
+            ("fuzz", lambda: bench_fuzz(args.model_root, args, work)),
+        ]:
+            started = time.perf_counter()
+            results[name] = run()
+            print(f"{name}: done in {time.perf_counter() - started:.0f} s", flush=True)
+    results["command"] = " ".join([".venv/bin/python bench/reliability.py", *sys.argv[1:]])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print("| run | setup | result |\n|---|---|---|")
+    print(table(results))
+    failed = failures(results, 0 if args.quick else 2000)
+    if failed:
+        print("FAILED: " + "; ".join(failed))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Rankings while a job switches accounts (from another connection) come from one model version, never a mix."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from answerbot import index
+from answerbot.service import RankingService
+from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
+from answerbot.store import SqliteArticleStore
+from answerbot.text import article_text
+from tests.batch.conftest import seed_store
+
+ENQUIRY = "forgot password cannot login"
+
+
+def expected(store, encoder, account: str, k: int) -> list[tuple[str, float]]:
+    articles = store.list(account, 10_000, 0)
+    matrix = encoder.encode([article_text(a.title, a.body) for a in articles]).astype(np.float32)
+    query = encoder.encode([ENQUIRY])[0].astype(np.float32)
+    picked, scores = index.top_k_scores(matrix @ query, k)
+    return [(articles[i].article_id, float(s)) for i, s in zip(picked, scores, strict=True)]
+
+
+def test_ranking_during_the_switch_never_mixes_versions(settings, encoders) -> None:
+    store = seed_store(settings, encoders["1"], 120)
+    want = {v: {a: expected(store, encoders[v], a, 10) for a in ("acme", "globex")} for v in ("1", "2")}
+    assert want["1"] != want["2"]
+    service = RankingService(store, encoders["1"], settings, encoder_for=lambda v: encoders[v])
+    seen: list[tuple[str, str, list[tuple[str, float]]]] = []
+    stop = threading.Event()
+
+    def rank() -> None:
+        while not stop.is_set():
+            for account in ("acme", "globex"):
+                rec = service.recommend(account, ENQUIRY, top_k=10)
+                seen.append((account, rec.model_version, [(a.article_id, a.score) for a in rec.articles]))
+
+    thread = threading.Thread(target=rank)
+    thread.start()
+    try:
+        while len(seen) < 4:
+            time.sleep(0.01)
+        job_store = SqliteArticleStore(settings.store_path)  # the job's own connection, as another process has
+        slow = local_engine(encoders["2"])
+
+        def engine(pages):
+            for item in slow(pages):
+                time.sleep(0.01)
+                yield item
+
+        run_reencode(job_store, "2", engine, ReencodeOptions("2", batch_size=8))
+        done = len(seen)
+        while len(seen) < done + 4:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        thread.join()
+    assert {version for _, version, _ in seen} == {"1", "2"}
+    for account, version, ranked in seen:
+        assert [i for i, _ in ranked] == [i for i, _ in want[version][account]]
+        np.testing.assert_allclose([s for _, s in ranked], [s for _, s in want[version][account]], atol=1e-5)
+    first_v2 = {
+        account: next(n for n, (a, v, _) in enumerate(seen) if a == account and v == "2")
+        for account in ("acme", "globex")
+    }
+    for account, start in first_v2.items():  # once switched, an account stays switched
+        assert all(v == "2" for a, v, _ in seen[start:] if a == account)
