@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from answerbot.encoders.base import EncoderError
+from answerbot.encoders.remote import RemoteEncoder
 
 __all__ = ["GrpcEncoder"]
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 _MAX_MESSAGE = 64 * 1024 * 1024
 
 
-class GrpcEncoder:
+class GrpcEncoder(RemoteEncoder):
     """Encodes texts with a model hosted by TF Serving, over gRPC."""
 
     def __init__(
@@ -64,28 +65,6 @@ class GrpcEncoder:
         self._version, self._dim = self._resolve()
         self.metadata: dict[str, Any] = {"name": model_name, "version": str(self._version), "dim": self._dim}
         self.metadata.update(self._read_metadata())
-
-    # the Encoder protocol
-
-    @property
-    def model_name(self) -> str:
-        return self._name
-
-    @property
-    def model_version(self) -> str:
-        return str(self._version)
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
-        chunks = [
-            self._predict(texts[start : start + self._batch_size]) for start in range(0, len(texts), self._batch_size)
-        ]
-        return np.concatenate(chunks)
 
     def close(self) -> None:
         """Close the channel; the encoder is unusable afterwards."""

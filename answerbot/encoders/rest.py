@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 
 from answerbot.encoders.base import EncoderError
+from answerbot.encoders.remote import RemoteEncoder
 
 __all__ = ["RestEncoder"]
 
 log = logging.getLogger(__name__)
 
 
-class RestEncoder:
+class RestEncoder(RemoteEncoder):
     """Encodes texts with a model hosted by TF Serving, over its REST API."""
 
     def __init__(
@@ -70,26 +71,6 @@ class RestEncoder:
         self._predict_path = f"/v1/models/{model_name}/versions/{self._version}:predict"
         self.metadata: dict[str, Any] = {"name": model_name, "version": str(self._version), "dim": self._dim}
         self.metadata.update(self._read_metadata())
-
-    @property
-    def model_name(self) -> str:
-        return self._name
-
-    @property
-    def model_version(self) -> str:
-        return str(self._version)
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self._dim), dtype=np.float32)
-        chunks = [
-            self._predict(texts[start : start + self._batch_size]) for start in range(0, len(texts), self._batch_size)
-        ]
-        return np.concatenate(chunks)
 
     def close(self) -> None:
         """Close the connection pool; the encoder is unusable afterwards."""
