@@ -35,7 +35,8 @@ def load_demo_kb(settings: Settings) -> dict[str, UpsertCounts]:
         accounts = AccountService(store, settings)
         for account in by_account:
             if store.get_account(account) is None:
-                accounts.create(account, api_key=demo_key(account))
+                # Hybrid scoring: on P1 dense + BM25 beats either alone (bench/RESULTS.md, issue 4).
+                accounts.create(account, hybrid=True, api_key=demo_key(account))
         service = RankingService(store, build_encoder(settings), settings)
         service.reencode_stale()
         return {account: service.upsert_articles(account, articles) for account, articles in by_account.items()}
