@@ -18,6 +18,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(evaluate.app, name="evaluate")
 app.command("train")(model.train)
 app.command("export")(model.export)
+app.command("extend")(model.extend)
 app.command("serve")(serve.serve)
 app.command("reencode")(reencode.reencode)
 

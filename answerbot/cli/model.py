@@ -10,7 +10,7 @@ import typer
 from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
 from answerbot.settings import get_settings
 
-__all__ = ["export", "train"]
+__all__ = ["export", "extend", "train"]
 
 
 @friendly_errors
@@ -86,3 +86,21 @@ def export(
 
     target = export_model(TrainedModel.load(run), model_root or get_settings().model_root, version)
     console.print(f"[green]ok[/green] exported {target}")
+
+
+@friendly_errors
+def extend(
+    run: Annotated[Path, typer.Option(help="Run folder written by `answerbot train`.")],
+    table: Annotated[Path, typer.Option(help="The run's merged table grown by `embeddings add-language`.")],
+    out: Annotated[Path, typer.Option(help="Run folder to write (then `answerbot export --run OUT`).")],
+) -> None:
+    """Let a trained model read a new language's words without retraining the core."""
+    from answerbot.embeddings.table import EmbeddingTable
+    from answerbot.model.extend import extend_vocabulary
+    from answerbot.model.training import TrainedModel
+
+    model = TrainedModel.load(run)
+    grown = extend_vocabulary(model, EmbeddingTable.load(table), out)
+    grown.save(out)
+    added = grown.encoder.vocab_size - model.encoder.vocab_size
+    console.print(f"[green]ok[/green] {added} words added; core unchanged -> {out}")
