@@ -65,7 +65,7 @@ def lexical_recommendation(
     language: LanguageGuess | None = None,
 ) -> Recommendation:
     """The account's best articles by BM25, flagged as a lexical fallback; records the interaction like recommend."""
-    from answerbot.service.ranking import RankedArticle, Recommendation
+    from answerbot.service.ranking import Recommendation, ranked_articles
 
     _check_filters(locale, labels)
     if language is None:
@@ -75,17 +75,7 @@ def lexical_recommendation(
         picked, scores, locale_fallback = _pick(idx, hybrid.bm25_scores(idx, enquiry), k, locale, labels)
     else:
         picked, scores, locale_fallback = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), False
-    ranked = tuple(
-        RankedArticle(
-            article_id=idx.ids[i],
-            title=idx.titles[i],
-            score=float(score),
-            locale=idx.locales[i],
-            snippet=idx.snippets[i],
-            labels=idx.labels[i],
-        )
-        for i, score in zip(picked, scores, strict=True)
-    )
+    ranked = ranked_articles(idx, picked, scores)
     now = utc_now()
     interaction = Interaction(
         account.account_id, uuid.uuid4().hex, now, now[:10], language.code, tuple(a.article_id for a in ranked)

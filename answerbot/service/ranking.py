@@ -43,6 +43,7 @@ __all__ = [
     "UpsertCounts",
     "WriteStatus",
     "check_text",
+    "ranked_articles",
 ]
 
 MAX_PAGE_SIZE = 100
@@ -110,6 +111,27 @@ class RankedArticle:
     snippet: str = ""
     labels: tuple[str, ...] = ()
     explanation: tuple[explaining.TokenWeight, ...] | None = None
+
+
+def ranked_articles(
+    idx: index.AccountIndex,
+    picked: np.ndarray,
+    scores: np.ndarray,
+    explanations: Sequence[Sequence[explaining.TokenWeight]] | None = None,
+) -> tuple[RankedArticle, ...]:
+    """The index's rows ``picked`` as RankedArticles, with their scores (and explanations)."""
+    return tuple(
+        RankedArticle(
+            article_id=idx.ids[i],
+            title=idx.titles[i],
+            score=float(score),
+            locale=idx.locales[i],
+            snippet=idx.snippets[i],
+            labels=idx.labels[i],
+            explanation=None if explanations is None else tuple(explanations[n]),
+        )
+        for n, (i, score) in enumerate(zip(picked, scores, strict=True))
+    )
 
 
 @dataclass(frozen=True)
@@ -375,18 +397,7 @@ class RankingService:
                 lambda texts: self._encode(texts, version),
                 self.settings.explain_max_tokens,
             )
-        ranked = tuple(
-            RankedArticle(
-                article_id=idx.ids[i],
-                title=idx.titles[i],
-                score=float(score),
-                locale=idx.locales[i],
-                snippet=idx.snippets[i],
-                labels=idx.labels[i],
-                explanation=None if explanations is None else tuple(explanations[n]),
-            )
-            for n, (i, score) in enumerate(zip(picked, scores, strict=True))
-        )
+        ranked = ranked_articles(idx, picked, scores, explanations)
         now = utc_now()
         interaction = Interaction(
             account, uuid.uuid4().hex, now, now[:10], language.code, tuple(a.article_id for a in ranked)
