@@ -8,7 +8,8 @@ Signatures (one shared tower behind all of them):
 
 - ``serving_default`` and ``ticket``: ``text: string [None]`` -> ``embedding: float32 [None, d]``
 - ``article``: ``title, body: string [None]`` -> ``embedding`` of ``title + "\\n" + body``
-  (the in-graph twin of ``answerbot.text.article_text``)
+  (the in-graph twin of ``answerbot.text.article_text`` for plain-text bodies: HTML is stripped in
+  Python before encoding, so callers send the visible text)
 - ``metadata``: no input -> ``metadata: string`` (the JSON of ``assets.extra/answerbot.json``)
 
 A version folder appears atomically: the export is written beside it and renamed, so TF Serving
