@@ -16,7 +16,6 @@ import numpy as np
 from answerbot import index
 from answerbot.lang import LanguageGuess
 from answerbot.service import hybrid
-from answerbot.service.errors import InvalidInput
 from answerbot.store.base import Account, Interaction, utc_now
 
 if TYPE_CHECKING:
@@ -25,17 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["LEXICAL", "lexical_recommendation"]
 
 LEXICAL = "lexical"
-
-
-def _check_filters(locale: str | None, labels: Sequence[str]) -> None:
-    from answerbot.service.ranking import _LOCALE_RE, MAX_LABELS, check_text
-
-    if locale is not None and not _LOCALE_RE.fullmatch(locale):
-        raise InvalidInput("locale", f"locale {locale!r} is invalid; use a language tag like 'en' or 'pt-BR'")
-    if len(labels) > MAX_LABELS:
-        raise InvalidInput("labels", f"{len(labels)} labels exceed the limit of {MAX_LABELS}")
-    for label in labels:
-        check_text(label, "labels")
 
 
 def _pick(
@@ -65,9 +53,9 @@ def lexical_recommendation(
     language: LanguageGuess | None = None,
 ) -> Recommendation:
     """The account's best articles by BM25, flagged as a lexical fallback; records the interaction like recommend."""
-    from answerbot.service.ranking import Recommendation, ranked_articles
+    from answerbot.service.ranking import Recommendation, check_filters, ranked_articles
 
-    _check_filters(locale, labels)
+    check_filters(locale, labels)
     if language is None:
         language = service.detect_language(enquiry)
     idx = service.index(account.account_id)

@@ -42,6 +42,7 @@ __all__ = [
     "Recommendation",
     "UpsertCounts",
     "WriteStatus",
+    "check_filters",
     "check_text",
     "ranked_articles",
 ]
@@ -111,6 +112,16 @@ class RankedArticle:
     snippet: str = ""
     labels: tuple[str, ...] = ()
     explanation: tuple[explaining.TokenWeight, ...] | None = None
+
+
+def check_filters(locale: str | None, labels: Sequence[str]) -> None:
+    """Validate a recommendation's locale and label filters (InvalidInput names the field)."""
+    if locale is not None and not _LOCALE_RE.fullmatch(locale):
+        raise InvalidInput("locale", f"locale {locale!r} is invalid; use a language tag like 'en' or 'pt-BR'")
+    if len(labels) > MAX_LABELS:
+        raise InvalidInput("labels", f"{len(labels)} labels exceed the limit of {MAX_LABELS}")
+    for label in labels:
+        check_text(label, "labels")
 
 
 def ranked_articles(
@@ -368,12 +379,7 @@ class RankingService:
         if version != self.model_version:
             query = None
         k = self.check_enquiry(enquiry, top_k)
-        if locale is not None and not _LOCALE_RE.fullmatch(locale):
-            raise InvalidInput("locale", f"locale {locale!r} is invalid; use a language tag like 'en' or 'pt-BR'")
-        if len(labels) > MAX_LABELS:
-            raise InvalidInput("labels", f"{len(labels)} labels exceed the limit of {MAX_LABELS}")
-        for label in labels:
-            check_text(label, "labels")
+        check_filters(locale, labels)
         if language is None:
             language = self.detect_language(enquiry)
         idx = self.index(account, version)
