@@ -1,9 +1,9 @@
 """answerbot: a multilingual answer-recommendation encoder service."""
 
-import os
+from answerbot.quiet import quiet_tensorflow
 
-# Keep TensorFlow's C++ start-up chatter out of CLI and server output (set before any TF import).
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keep TensorFlow's C++ start-up chatter out of CLI and server output (before any TensorFlow import).
+quiet_tensorflow()
 
 __all__ = ["__version__"]
 

@@ -9,7 +9,10 @@ from typing import Self
 from pydantic import Field, NonNegativeInt, PositiveInt, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEV_ADMIN_KEY", "Settings", "get_settings"]
+
+DEV_ADMIN_KEY = "answerbot-dev-admin-key"
+"""The admin key when ``ANSWERBOT_ADMIN_KEY`` is unset: public, so the server refuses it off loopback."""
 
 
 class Settings(BaseSettings):
@@ -28,12 +31,17 @@ class Settings(BaseSettings):
     max_article_chars: PositiveInt = 100_000
     max_bulk_articles: PositiveInt = 1000
     langdetect_seed: NonNegativeInt = 0
-    # ranking API (issue 6)
+    log_level: str = Field(
+        default="info",
+        pattern=r"^(?i:debug|info|warning|error)$",
+        description="answerbot's log level; debug also shows TensorFlow's C++ start-up log",
+    )
     store_url: str | None = Field(
         default=None,
         description="postgresql://user@host:port/db selects the PostgreSQL store; unset means SQLite at store_path",
     )
-    admin_key: SecretStr = SecretStr("answerbot-dev-admin-key")
+    store_pool_size: PositiveInt = Field(default=5, description="PostgreSQL connections kept per process")
+    admin_key: SecretStr = SecretStr(DEV_ADMIN_KEY)
     score_threshold: float = Field(default=0.2, ge=-1.0, le=1.0)
     hybrid_weight: float = Field(default=0.7, ge=0.0, le=1.0)  # BM25's share; 0.7 measured best of 0.3/0.7 on P1
     micro_batch_max: PositiveInt = 32
@@ -41,7 +49,7 @@ class Settings(BaseSettings):
     max_request_bytes: PositiveInt = 16 * 1024 * 1024
     explain_max_tokens: PositiveInt = 32
     log_json: bool = True
-    # model host (issue 5): in-process SavedModel (default) or TF Serving over gRPC / REST
+    # model host: in-process SavedModel (default) or TF Serving over gRPC / REST
     encoder: str = Field(default="inprocess", pattern=r"^(inprocess|grpc|rest)$")
     serving_grpc_target: str = "localhost:8500"
     serving_rest_url: str = "http://localhost:8501"
@@ -50,9 +58,11 @@ class Settings(BaseSettings):
     serving_model_label: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,64}$")
     serving_deadline_s: float = Field(default=5.0, gt=0.0, le=600.0)
     serving_retries: NonNegativeInt = 2
-    # reliability (issue 8)
     max_articles_per_account: PositiveInt = Field(
         default=100_000, description="writes that would take an account past this many articles get 409"
+    )
+    status_max_age_s: float = Field(
+        default=10.0, ge=0.0, description="how long /readyz and /metrics reuse the article and stale-article counts"
     )
     retry_after_s: PositiveInt = Field(
         default=2, description="Retry-After (seconds) on 503 responses when the encoder or the store is down"

@@ -42,11 +42,11 @@ def build_model_root(root: Path) -> None:
 
 
 def build_store(path: Path, n: int) -> list[str]:
-    from answerbot.store import SqliteArticleStore, StoredArticle, content_hash, utc_now
+    from answerbot.store import Store, StoredArticle, content_hash, utc_now
     from answerbot.text import article_text
 
     kb = [json.loads(line) for line in (REPO / "answerbot/demo/kb.jsonl").read_text().splitlines() if line.strip()]
-    store = SqliteArticleStore(path)
+    store = Store.sqlite(path)
     articles = []
     for i in range(n):
         doc = kb[i % len(kb)]
@@ -60,7 +60,7 @@ def build_store(path: Path, n: int) -> list[str]:
             )
         )  # fmt: skip
     for start in range(0, n, 1000):
-        store.upsert_many(articles[start : start + 1000])
+        store.articles.upsert_many(articles[start : start + 1000])
     store.close()
     return [article_text(a.title, a.body) for a in sorted(articles, key=lambda a: (a.account, a.article_id))]
 
@@ -76,7 +76,7 @@ def main() -> None:
     from answerbot.encoders.inprocess import SavedModelEncoder
     from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
     from answerbot.settings import Settings
-    from answerbot.store import SqliteArticleStore
+    from answerbot.store import Store
 
     work = Path(tempfile.mkdtemp(prefix="bench-reencode-"))
     result: dict[str, Any] = {"articles": args.articles, "batch_size": args.batch_size}
@@ -92,7 +92,7 @@ def main() -> None:
             encoder.encode(texts[start : start + args.batch_size])
         raw_s = time.perf_counter() - began
 
-        store = SqliteArticleStore(work / "local.sqlite")
+        store = Store.sqlite(work / "local.sqlite")
         options = ReencodeOptions("2", batch_size=args.batch_size)
         local = run_reencode(store, "2", local_engine(encoder), options)
         store.close()
@@ -114,7 +114,7 @@ def main() -> None:
             import ray
 
             try:
-                store = SqliteArticleStore(settings.store_path)
+                store = Store.sqlite(settings.store_path)
                 remote = run_reencode(store, "2", ray_engine(settings, "2", ray_options), options)
                 store.close()
             finally:

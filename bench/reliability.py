@@ -162,33 +162,31 @@ def bench_fault(model_root: Path, store: Path, keys: dict[str, str], texts: list
 
 
 def bench_crash(args: Any, work: Path) -> dict[str, Any]:
-    from answerbot.store.sqlite import SqliteArticleStore
+    from answerbot.store import Store
     from tests.reliability.crash import crash_rounds
     from tests.store.conftest import PG_URL, postgres_reachable
 
     out: dict[str, Any] = {}
     path = work / "crash.sqlite"
     (work / "sqlite").mkdir()
-    rounds = crash_rounds(["--sqlite", str(path)], lambda: SqliteArticleStore(path), work / "sqlite", args.crash_rounds)
+    rounds = crash_rounds(["--sqlite", str(path)], lambda: Store.sqlite(path), work / "sqlite", args.crash_rounds)
     out["sqlite"] = {"kills": len(rounds), "acknowledged_batches": rounds[-1].acknowledged, "consistent": True}
     down = postgres_reachable()
     if down is not None:
         out["postgres"] = {"skipped": down}
         return out
-    from answerbot.store.postgres import PostgresArticleStore
-
     schema = f"answerbot_crash_{uuid.uuid4().hex[:12]}"
     (work / "pg").mkdir()
     try:
         rounds = crash_rounds(
             ["--pg-url", PG_URL, "--schema", schema],
-            lambda: PostgresArticleStore(PG_URL, schema=schema),
+            lambda: Store.postgres(PG_URL, schema=schema),
             work / "pg",
             args.crash_rounds,
         )
         out["postgres"] = {"kills": len(rounds), "acknowledged_batches": rounds[-1].acknowledged, "consistent": True}
     finally:
-        store = PostgresArticleStore(PG_URL, schema=schema)
+        store = Store.postgres(PG_URL, schema=schema)
         store.drop_schema()
         store.close()
     return out

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
+from answerbot.data.records import Pair
 from answerbot.embeddings.table import EmbeddingTable
-from answerbot.model.training import Pair, TrainConfig, TrainedModel, train_dual_encoder
+from answerbot.model.training import TrainConfig, TrainedModel, train_dual_encoder
 
 __all__ = ["TINY_DOCS", "TINY_PAIRS", "tiny_table", "train_tiny_model"]
 

@@ -15,13 +15,15 @@ from answerbot.api.metrics import Metrics
 from answerbot.service import (
     ID_PATTERN,
     AccountService,
+    ArticleService,
     FeedbackService,
     MicroBatcher,
     Principal,
     RankingService,
+    Services,
 )
 from answerbot.settings import Settings
-from answerbot.store.base import Account
+from answerbot.store import Account
 
 __all__ = [
     "API_KEY_HEADER",
@@ -30,14 +32,16 @@ __all__ = [
     "AccountsDep",
     "AdminDep",
     "ArticleIdPath",
+    "ArticlesDep",
     "BatcherDep",
     "FeedbackDep",
     "InteractionIdPath",
     "MetricsDep",
     "PrincipalDep",
-    "ServiceDep",
+    "RankingDep",
+    "ServicesDep",
     "SettingsDep",
-    "get_service",
+    "get_services",
     "get_settings_dep",
 ]
 
@@ -49,20 +53,10 @@ _api_key = APIKeyHeader(
 )
 
 
-def get_service(request: Request) -> RankingService:
-    """The RankingService the lifespan built."""
-    service: RankingService = request.app.state.service
-    return service
-
-
-def get_accounts(request: Request) -> AccountService:
-    accounts: AccountService = request.app.state.accounts
-    return accounts
-
-
-def get_feedback(request: Request) -> FeedbackService:
-    feedback: FeedbackService = request.app.state.feedback
-    return feedback
+def get_services(request: Request) -> Services:
+    """The services the lifespan built."""
+    services: Services = request.app.state.services
+    return services
 
 
 def get_batcher(request: Request) -> MicroBatcher:
@@ -81,7 +75,27 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-ServiceDep = Annotated[RankingService, Depends(get_service)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_ranking(services: ServicesDep) -> RankingService:
+    return services.ranking
+
+
+def get_articles(services: ServicesDep) -> ArticleService:
+    return services.articles
+
+
+def get_accounts(services: ServicesDep) -> AccountService:
+    return services.accounts
+
+
+def get_feedback(services: ServicesDep) -> FeedbackService:
+    return services.feedback
+
+
+RankingDep = Annotated[RankingService, Depends(get_ranking)]
+ArticlesDep = Annotated[ArticleService, Depends(get_articles)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 FeedbackDep = Annotated[FeedbackService, Depends(get_feedback)]
 BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]

@@ -12,19 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from answerbot.api.schemas import ErrorOut
 from answerbot.encoders.base import EncoderError
-from answerbot.service import (
-    AccountNotFound,
-    ArticleNotFound,
-    Conflict,
-    Forbidden,
-    InputTooLarge,
-    InteractionNotFound,
-    InvalidInput,
-    ServiceError,
-    Unauthorized,
-)
-from answerbot.service.limits import QuotaExceeded
-from answerbot.store.base import StoreError
+from answerbot.service import ServiceError
+from answerbot.store import StoreError
 
 __all__ = ["ERROR_RESPONSES", "error_response", "install_error_handlers"]
 
@@ -44,6 +33,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 _PARAM_LOCATIONS = {
+    "x-api-key": "header",
     "account": "path",
     "article_id": "path",
     "interaction_id": "path",
@@ -81,33 +71,22 @@ async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "validation_error", message, field)
 
 
-def _field(name: str) -> str:
-    return f"{_PARAM_LOCATIONS.get(name.split('.', 1)[0], 'body')}.{name}"
+def _field(exc: ServiceError) -> str | None:
+    """The error's field with where it was sent: ``path.account``, ``query.limit``, ``body.articles.3.title``."""
+    if exc.field is None:
+        return None
+    if exc.in_body:
+        return f"body.{exc.field}"
+    return f"{_PARAM_LOCATIONS.get(exc.field.split('.', 1)[0], 'body')}.{exc.field}"
 
 
 async def _service_error(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, Unauthorized):
-        response = error_response(401, "unauthorized", str(exc), "header.x-api-key")
+    """Status, code and field come from the error class (``ServiceError.status``/``code``/``field``)."""
+    assert isinstance(exc, ServiceError)
+    response = error_response(exc.status, exc.code, str(exc), _field(exc))
+    if exc.status == 401:
         response.headers["WWW-Authenticate"] = "ApiKey"
-        return response
-    if isinstance(exc, Forbidden):
-        return error_response(403, "forbidden", str(exc), "header.x-api-key")
-    if isinstance(exc, AccountNotFound):
-        return error_response(404, "account_not_found", str(exc), "path.account")
-    if isinstance(exc, ArticleNotFound):
-        return error_response(404, "article_not_found", str(exc), "path.article_id")
-    if isinstance(exc, InteractionNotFound):
-        return error_response(404, "interaction_not_found", str(exc), "path.interaction_id")
-    if isinstance(exc, QuotaExceeded):
-        return error_response(409, "quota_exceeded", str(exc), _field(exc.field))
-    if isinstance(exc, Conflict):
-        return error_response(409, "conflict", str(exc), _field(exc.field))
-    if isinstance(exc, InvalidInput):
-        field = f"body.{exc.field}" if exc.in_body else _field(exc.field)
-        if isinstance(exc, InputTooLarge):
-            return error_response(413, "payload_too_large", str(exc), field)
-        return error_response(422, "validation_error", str(exc), field)
-    return error_response(400, "bad_request", str(exc))
+    return response
 
 
 def _unavailable(request: Request, code: str, what: str) -> JSONResponse:

@@ -31,8 +31,8 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure_logging(json_lines: bool) -> None:
-    """Give the ``answerbot`` logger one stderr handler (JSON or plain) unless logging is set up already.
+def configure_logging(json_lines: bool, level: str = "info") -> None:
+    """Give the ``answerbot`` logger one stderr handler (JSON or plain) at ``level`` unless logging is set up.
 
     Nothing changes when the root logger has handlers (an embedding application, or pytest's capture).
     """
@@ -42,4 +42,4 @@ def configure_logging(json_lines: bool) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter("%(levelname)s %(name)s %(message)s"))
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(level.upper())

@@ -1,13 +1,19 @@
 """The FastAPI app: ``create_app()`` wires settings, store, encoder and services in the lifespan.
 
-Run with ``uvicorn --factory answerbot.api.main:create_app`` or ``uvicorn.run(create_app(settings))``.
+The lifespan only loads: it opens the store (migrating its schema), loads the served model, checks a fixed
+sample of stored vectors against it, warms the encoder up and builds the services. It never re-encodes:
+articles without a vector of the served version are the ``answerbot reencode`` job's; ``/readyz`` and
+``/metrics`` report how many there are, and each account is ranked with its active version meanwhile.
+
+Run with ``answerbot serve``, ``uvicorn --factory answerbot.api.main:create_app`` or
+``uvicorn.run(create_app(settings))``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -18,72 +24,57 @@ from answerbot.api.metrics import Metrics
 from answerbot.api.middleware import RequestMiddleware
 from answerbot.api.routes import accounts, articles, feedback, health, recommendations
 from answerbot.encoders.base import Encoder
+from answerbot.encoders.compat import check_model_matches_store
 from answerbot.encoders.factory import build_encoder
 from answerbot.lang import detect_language
-from answerbot.service import AccountService, FeedbackService, MicroBatcher, RankingService
-from answerbot.settings import Settings, get_settings
-from answerbot.store.base import ArticleStore
-from answerbot.store.factory import open_store
+from answerbot.service import MicroBatcher, Services
+from answerbot.service.encoding import close_encoder
+from answerbot.service.reencode import encoder_for_version
+from answerbot.settings import DEV_ADMIN_KEY, Settings, get_settings
+from answerbot.store import Store, open_store
 
-__all__ = ["DEV_ADMIN_KEY", "create_app"]
+__all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
 
-DEV_ADMIN_KEY = "answerbot-dev-admin-key"
 
-
-def create_app(
-    settings: Settings | None = None, encoder: Encoder | None = None, store: ArticleStore | None = None
-) -> FastAPI:
+def create_app(settings: Settings | None = None, encoder: Encoder | None = None, store: Store | None = None) -> FastAPI:
     """The answerbot API. Missing parts are built at start-up: the configured store and the latest SavedModel.
 
-    A store passed in is not closed at shutdown; one built here is.
+    What the lifespan builds it also closes at shutdown (the store, every encoder); a store or an encoder
+    passed in belongs to the caller and is left open.
     """
     settings = settings or get_settings()
     metrics = Metrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_json)
-        active_store = store if store is not None else open_store(settings)
-        batcher: MicroBatcher | None = None
-        try:
-            active_encoder = encoder if encoder is not None else build_encoder(settings)
-            from answerbot.encoders.compat import check_model_matches_store
-
-            check_model_matches_store(active_encoder, active_store)  # refuses to start on a mismatch
-            from answerbot.service.reencode import encoder_for_version
-
-            # accounts switched to another model version get that version's encoder, built from settings
-            other = None if encoder is not None else (lambda version: encoder_for_version(settings, version))
-            service = RankingService(active_store, active_encoder, settings, encoder_for=other)
-            reencoded = service.reencode_stale()
-            service.encode_texts(["warm up the encoder"])
+        configure_logging(settings.log_json, settings.log_level)
+        async with AsyncExitStack() as stack:
+            active_store = store if store is not None else open_store(settings)
+            if store is None:
+                stack.callback(active_store.close)
+            served = encoder if encoder is not None else build_encoder(settings)
+            if encoder is None:
+                stack.callback(close_encoder, served)
+            check_model_matches_store(served, active_store)  # refuses to start on a mismatch
+            # accounts still active on another model version get that version's encoder, built from settings
+            others = None if encoder is not None else (lambda version: encoder_for_version(settings, version))
+            services = Services.build(active_store, served, settings, encoder_for=others)
+            stack.callback(services.close)
+            services.ranking.encode_served(["warm up the encoder"])
             detect_language("warm up the language profiles", seed=settings.langdetect_seed)
-            if settings.admin_key.get_secret_value() == DEV_ADMIN_KEY:
-                log.warning("ANSWERBOT_ADMIN_KEY is the development default; set a secret one in production")
-            log.info(
-                "serving model %s version %s; re-encoded %d stale articles",
-                service.model_name,
-                service.model_version,
-                reencoded,
-            )
+            _log_start(services, settings)
             batcher = MicroBatcher(
-                service.encode_texts,
+                services.ranking.encode_served,
                 max_batch=settings.micro_batch_max,
                 max_wait_s=settings.micro_batch_wait_ms / 1000,
                 on_batch=metrics.observe_batch,
             )
-            app.state.service = service
-            app.state.accounts = AccountService(active_store, settings)
-            app.state.feedback = FeedbackService(active_store)
+            stack.push_async_callback(batcher.close)
+            app.state.services = services
             app.state.batcher = batcher
             yield
-        finally:
-            if batcher is not None:
-                await batcher.close()
-            if store is None:
-                active_store.close()
 
     app = FastAPI(title="answerbot", version=__version__, lifespan=lifespan)
     app.state.settings = settings
@@ -93,3 +84,19 @@ def create_app(
     for module in (health, accounts, articles, recommendations, feedback):
         app.include_router(module.router)
     return app
+
+
+def _log_start(services: Services, settings: Settings) -> None:
+    status = services.status.read()
+    version = services.encoders.model_version
+    log.info("serving model %s version %s; %d articles", services.encoders.model_name, version, status.articles)
+    if status.stale:
+        log.warning(
+            "%d articles lack a vector of model version %s; their accounts are ranked with their active version "
+            "until `answerbot reencode --model-version %s --only-stale` encodes them",
+            status.stale,
+            version,
+            version,
+        )
+    if settings.admin_key.get_secret_value() == DEV_ADMIN_KEY:
+        log.warning("ANSWERBOT_ADMIN_KEY is the development default; set a secret one for anything but local use")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from answerbot.service.status import StoreStatus
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -11,7 +13,7 @@ _BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
 
 
 class Metrics:
-    """Request latency, encoder batches, recommendation outcomes and feedback."""
+    """Request latency, encoder batches, recommendation outcomes, feedback, stored and stale articles."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -38,10 +40,20 @@ class Metrics:
             "answerbot_recommendations", "Recommendations by outcome.", ["outcome"], registry=self.registry
         )
         self.feedback = Counter("answerbot_feedback", "Feedback events by type.", ["type"], registry=self.registry)
+        self.articles = Gauge("answerbot_articles", "Articles of all accounts in the store.", registry=self.registry)
+        self.stale_articles = Gauge(
+            "answerbot_stale_articles",
+            "Articles without a vector of the served model version (answerbot reencode --only-stale encodes them).",
+            registry=self.registry,
+        )
 
     def observe_batch(self, size: int, seconds: float) -> None:
         self.encoder_batch_size.observe(size)
         self.encoder_batch_seconds.observe(seconds)
+
+    def observe_store(self, status: StoreStatus) -> None:
+        self.articles.set(status.articles)
+        self.stale_articles.set(status.stale)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from answerbot.service.reencode import Engine, Page, encode_checked, encoder_for_version
+from answerbot.service.encoding import encode_checked
+from answerbot.service.reencode import Engine, Page, encoder_for_version
 from answerbot.settings import Settings
 from answerbot.text import article_text
 

@@ -10,7 +10,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from answerbot.data.jsonl import DataError
+from answerbot.embeddings.table import TableError
+from answerbot.encoders.base import EncoderError
+from answerbot.service.errors import ServiceError
 from answerbot.settings import get_settings
+from answerbot.store.errors import StoreError
 
 __all__ = ["DataDir", "console", "data_dir_or_default", "friendly_errors"]
 
@@ -24,13 +29,18 @@ def friendly_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from answerbot.data.jsonl import DataError
-        from answerbot.embeddings.table import TableError
-        from answerbot.encoders.base import EncoderError
-
         try:
             return func(*args, **kwargs)
-        except (TableError, DataError, EncoderError, ValueError, FileNotFoundError, FileExistsError) as e:
+        except (
+            TableError,
+            DataError,
+            EncoderError,
+            ServiceError,
+            StoreError,
+            ValueError,
+            FileNotFoundError,
+            FileExistsError,
+        ) as e:
             console.print(f"[red]error:[/red] {e}", soft_wrap=True)
             raise typer.Exit(1) from e
 

@@ -17,7 +17,10 @@ __all__ = ["reencode"]
 
 @friendly_errors
 def reencode(
-    model_version: Annotated[int, typer.Option("--model-version", help="Model version N to encode with.")],
+    model_version: Annotated[
+        int | None,
+        typer.Option("--model-version", help="Model version N to encode with (default: the one the API serves)."),
+    ] = None,
     account: Annotated[str | None, typer.Option(help="Only this account (default: every account).")] = None,
     only_stale: Annotated[
         bool, typer.Option("--only-stale", help="Only new or changed articles (no up-to-date version-N vector).")
@@ -30,23 +33,22 @@ def reencode(
     prune: Annotated[bool, typer.Option(help="Delete other versions' vectors after a switch.")] = False,
 ) -> None:
     """Encode articles under model version N (resumable), then switch each account to N atomically."""
+    from answerbot.encoders.factory import build_encoder
+    from answerbot.service.encoding import close_encoder
     from answerbot.service.reencode import ReencodeOptions, encoder_for_version, local_engine, run_reencode
-    from answerbot.store.base import StoreError
-    from answerbot.store.factory import open_store
+    from answerbot.store import open_store
 
     if engine not in ("local", "ray"):
         raise ValueError(f"--engine {engine!r}: choose local or ray")
     settings = get_settings()
-    version = str(model_version)
+    encoder = build_encoder(settings) if model_version is None else None  # the served version, for its number
+    version = str(model_version) if encoder is None else encoder.model_version
     options = ReencodeOptions(version, account=account, only_stale=only_stale, batch_size=batch_size, prune=prune)
     started_ray = False
-    try:
-        store = open_store(settings)
-    except StoreError as e:
-        raise ValueError(str(e)) from e
+    store = open_store(settings)
     try:
         if engine == "local":
-            encoder = encoder_for_version(settings, version)
+            encoder = encoder or encoder_for_version(settings, version)
             run_engine, encoder_version = local_engine(encoder), encoder.model_version
         else:
             from answerbot.batch.ray_engine import RayOptions, init_ray, ray_engine
@@ -70,10 +72,10 @@ def reencode(
                 progress.update(task, completed=done, total=total, rate=rate)
 
             summary = run_reencode(store, encoder_version, run_engine, options, progress=report)
-    except StoreError as e:
-        raise ValueError(str(e)) from e
     finally:
         store.close()
+        if encoder is not None:
+            close_encoder(encoder)
         if started_ray:
             import ray
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from answerbot.data.records import Pair
 from answerbot.data.support_kb import KbArticle, read_split, read_support_kb
-from answerbot.model.training import Pair
 
 __all__ = ["KB_LANGUAGES", "kb_pairs"]
 

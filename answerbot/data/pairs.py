@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from answerbot.data.jsonl import DataError, iter_jsonl
-from answerbot.model.training import Pair
+from answerbot.data.records import Pair
 
 __all__ = ["PairFile", "read_pairs", "write_pairs"]
 

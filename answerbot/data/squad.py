@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from answerbot.data.jsonl import DataError
-from answerbot.model.training import Pair
+from answerbot.data.records import Pair
 
 __all__ = ["QaItem", "qa_pairs", "read_squad", "sentence_spans"]
 

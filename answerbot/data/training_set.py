@@ -9,8 +9,8 @@ from pathlib import Path
 
 from answerbot.data.kb_pairs import kb_pairs
 from answerbot.data.pairs import read_pairs
+from answerbot.data.records import Pair
 from answerbot.data.squad import qa_pairs
-from answerbot.model.training import Pair
 
 __all__ = ["TrainingSet", "gather_pairs", "split_validation"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from answerbot.data.records import Pair
 from answerbot.data.xquad import read_folds, read_xquad, xquad_languages
-from answerbot.model.training import Pair
 
 __all__ = ["xquad_pairs"]
 

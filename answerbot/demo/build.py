@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from answerbot.data.records import Pair
 from answerbot.data.support_kb import read_split, read_support_kb
 from answerbot.demo.data import DemoArticle, DemoTicket, load_kb, load_tickets
 from answerbot.demo.evaluate import evaluate_tickets
 from answerbot.embeddings.merge import merge_tables
 from answerbot.embeddings.pretrain import PretrainConfig, pretrain_table
 from answerbot.embeddings.table import EmbeddingTable
-from answerbot.model.training import Pair, TrainConfig
+from answerbot.model.training import TrainConfig
 
 __all__ = ["DemoBuild", "build_demo", "demo_pairs"]
 

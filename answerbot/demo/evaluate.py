@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from answerbot.bm25 import Bm25Ranker
 from answerbot.demo.data import DemoArticle, DemoTicket
-from answerbot.evaluation.bm25 import Bm25Ranker
 from answerbot.evaluation.metrics import hit_at_k, reciprocal_rank
 
 __all__ = ["evaluate_tickets"]

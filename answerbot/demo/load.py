@@ -1,7 +1,9 @@
-"""Load the demo KB into the article store through the ranking service (what `make run` serves).
+"""Load the demo KB into the article store through the services (what `make run` serves).
 
 Each demo account is created (once) with the known key ``demo-key-<account>``, e.g. ``demo-key-acme-cloud``;
 the admin key (``ANSWERBOT_ADMIN_KEY``, development default ``answerbot-dev-admin-key``) opens every account.
+Before the upload, every stored article is brought to the served model version (the re-encoding job's
+``--only-stale`` mode), so a store filled by an older demo model is served by the new one.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from answerbot.demo.data import load_kb
-from answerbot.service import AccountService, ArticleInput, RankingService, UpsertCounts
+from answerbot.encoders.factory import build_encoder
+from answerbot.service import ArticleInput, Services, UpsertCounts
+from answerbot.service.encoding import close_encoder
+from answerbot.service.reencode import reencode_stale
 from answerbot.settings import Settings
-from answerbot.store.factory import open_store
+from answerbot.store import open_store
 
 __all__ = ["DEMO_KEY_PREFIX", "demo_key", "load_demo_kb"]
 
@@ -25,20 +30,19 @@ def demo_key(account: str) -> str:
 
 def load_demo_kb(settings: Settings) -> dict[str, UpsertCounts]:
     """Create the demo accounts if missing and upsert every demo article; unchanged articles are not re-encoded."""
-    from answerbot.encoders.factory import build_encoder
-
     by_account: dict[str, list[ArticleInput]] = defaultdict(list)
     for a in load_kb():
         by_account[a.account].append(ArticleInput(a.id, a.title, a.body, a.locale, a.labels))
     store = open_store(settings)
+    encoder = build_encoder(settings)
     try:
-        accounts = AccountService(store, settings)
+        services = Services.build(store, encoder, settings)
         for account in by_account:
-            if store.get_account(account) is None:
-                # Hybrid scoring: on P1 dense + BM25 beats either alone (bench/RESULTS.md, issue 4).
-                accounts.create(account, hybrid=True, api_key=demo_key(account))
-        service = RankingService(store, build_encoder(settings), settings)
-        service.reencode_stale()
-        return {account: service.upsert_articles(account, articles) for account, articles in by_account.items()}
+            if store.accounts.get(account) is None:
+                # Hybrid scoring: on P1 dense + BM25 beats either alone (bench/RESULTS.md).
+                services.accounts.create(account, hybrid=True, api_key=demo_key(account))
+        reencode_stale(store, encoder)
+        return {account: services.articles.upsert_articles(account, items) for account, items in by_account.items()}
     finally:
+        close_encoder(encoder)
         store.close()

@@ -7,8 +7,11 @@ What counts as a mismatch (the API refuses to start):
   (cosine < ``min_cosine``): the "same" version number now names another model (a version folder
   re-exported in place, TF Serving pointed at another base path, another vocabulary).
 
-What is *not* a mismatch: vectors from another model version (or none yet). They are stale, and the
-service re-encodes them at start (``RankingService.reencode_stale``), whatever their dimension.
+What is *not* a mismatch: vectors from another model version (or none yet). They are stale: the
+``answerbot reencode`` job encodes them; the API only reports how many there are.
+
+The check reads a fixed-size sample (``sample`` articles with a vector of the served version), so it costs
+the same on a store of any size.
 """
 
 from __future__ import annotations
@@ -18,12 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from answerbot.encoders.base import Encoder, EncoderError
-from answerbot.store.base import ArticleStore
+from answerbot.store import Store
 from answerbot.text import article_text
 
 __all__ = ["ModelStoreMismatch", "StoreCheck", "check_model_matches_store"]
-
-_NO_VERSION = "\x00no-model-version"  # never stamped, so ``stale`` of it lists every article
 
 
 class ModelStoreMismatch(EncoderError):
@@ -32,35 +33,29 @@ class ModelStoreMismatch(EncoderError):
 
 @dataclass(frozen=True)
 class StoreCheck:
-    """What the check saw: vectors of the served version, stale ones, and how many were re-encoded."""
+    """What the check saw: the served version and how many of its stored vectors were re-encoded to compare."""
 
     model_version: str
-    current: int
-    stale: int
     sampled: int
 
 
-def check_model_matches_store(
-    encoder: Encoder, store: ArticleStore, sample: int = 8, min_cosine: float = 0.999
-) -> StoreCheck:
+def check_model_matches_store(encoder: Encoder, store: Store, sample: int = 8, min_cosine: float = 0.999) -> StoreCheck:
     """Raise ModelStoreMismatch when the store's vectors of the served version were not made by it.
 
-    Reads every article once (O(articles)); encodes at most ``sample`` of them.
+    Reads and encodes at most ``sample`` articles.
     """
     version = encoder.model_version
-    articles = store.stale(_NO_VERSION)
-    current = [a for a in articles if a.model_version == version and a.vector is not None]
-    if not current:
-        return StoreCheck(version, 0, len(articles), 0)
+    picked = store.vectors.sample(version, sample)
+    if not picked:
+        return StoreCheck(version, 0)
     where = f"model {encoder.model_name!r} version {version}"
-    dims = sorted({int(a.vector.shape[0]) for a in current if a.vector is not None})
+    dims = sorted({int(a.vector.shape[0]) for a in picked if a.vector is not None})
     if dims != [encoder.dim]:
         raise ModelStoreMismatch(
-            f"{where} outputs dim {encoder.dim}, but the store holds {len(current)} vectors stamped with version "
+            f"{where} outputs dim {encoder.dim}, but the store holds vectors stamped with version "
             f"{version} of dim {dims}: this version number now names another model. Export the model under a new "
-            "version number (the API then re-encodes the store) or serve the model that made those vectors"
+            "version number (then run `answerbot reencode`) or serve the model that made those vectors"
         )
-    picked = current[:: max(1, len(current) // sample)][:sample]
     fresh = encoder.encode([article_text(a.title, a.body) for a in picked])
     stored = np.stack([np.asarray(a.vector, dtype=np.float32) for a in picked])
     cosines = np.sum(fresh * stored, axis=1) / np.maximum(
@@ -72,7 +67,7 @@ def check_model_matches_store(
         raise ModelStoreMismatch(
             f"{where}: re-encoding article {bad.article_id!r} of account {bad.account!r} gives cosine "
             f"{cosines[worst]:.4f} to its stored vector (need >= {min_cosine}): the served version {version} is not "
-            "the model that made the stored vectors. Export the model under a new version number (the API then "
-            "re-encodes the store) or serve the model that made those vectors"
+            "the model that made the stored vectors. Export the model under a new version number (then run "
+            "`answerbot reencode`) or serve the model that made those vectors"
         )
-    return StoreCheck(version, len(current), len(articles) - len(current), len(picked))
+    return StoreCheck(version, len(picked))

@@ -1,6 +1,6 @@
 """Baselines of the benchmark protocols: the mean of word vectors from a (merged) table, and finding that table.
 
-BM25 lives in :mod:`answerbot.evaluation.bm25`. Both baselines read the tokens the model reads
+BM25 lives in :mod:`answerbot.bm25`. Both baselines read the tokens the model reads
 (``answerbot.text.tokenize``).
 """
 

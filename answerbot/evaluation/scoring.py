@@ -15,9 +15,9 @@ from typing import TypeAlias
 
 import numpy as np
 
+from answerbot.bm25 import Bm25Ranker
 from answerbot.embeddings.table import EmbeddingTable
 from answerbot.evaluation.baselines import mean_vectors, unit_rows
-from answerbot.evaluation.bm25 import Bm25Ranker
 
 __all__ = ["DENSE", "HYBRID", "LEXICAL", "MEAN", "Encode", "Pool", "Progress", "QueryVectors", "encode_batched"]
 

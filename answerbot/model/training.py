@@ -14,6 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from answerbot.data.records import Pair
 from answerbot.embeddings.table import EmbeddingTable
 from answerbot.evaluation.metrics import mean_reciprocal_rank
 from answerbot.model.batches import make_batches
@@ -21,26 +22,11 @@ from answerbot.model.encoder import SharedEncoder
 from answerbot.model.vectorizer import TextVectorizer
 from answerbot.model.vocab import embedding_matrix, read_vocab, vocab_words, write_vocab
 
-__all__ = ["Pair", "TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder", "validation_mrr"]
+__all__ = ["TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder", "validation_mrr"]
 
 ENCODER_FILE = "encoder.keras"
 VOCAB_FILE = "vocab.txt"
 RUN_FILE = "train.json"
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A query (ticket, title, question) and the document that answers it.
-
-    ``doc_key`` names the document: two pairs with the same key share a positive, so the loss
-    does not push a query away from its own answer when that answer appears twice in a batch.
-    ``group`` (an account, a language) keeps a batch within one group when hard negatives are on.
-    """
-
-    query: str
-    document: str
-    doc_key: str
-    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
-"""The service layer (no HTTP): accounts, articles and ranking, feedback, micro-batching, explanations."""
+"""The service layer (no HTTP): accounts, articles, ranking, feedback, micro-batching, re-encoding."""
 
-from answerbot.service.accounts import ID_PATTERN, AccountService, Principal, hash_key, new_api_key
+from answerbot.service.accounts import AccountService, Principal, hash_key, new_api_key
+from answerbot.service.articles import ArticlePage, ArticleService, ArticleWrite, UpsertCounts, WriteStatus
 from answerbot.service.batching import MicroBatcher
+from answerbot.service.encoding import Encoders, encode_checked
 from answerbot.service.errors import (
     AccountNotFound,
     ArticleNotFound,
@@ -10,23 +12,16 @@ from answerbot.service.errors import (
     InputTooLarge,
     InteractionNotFound,
     InvalidInput,
+    QuotaExceeded,
     ServiceError,
     Unauthorized,
 )
 from answerbot.service.explain import TokenWeight
 from answerbot.service.feedback import FeedbackKind, FeedbackService, RejectionReason
-from answerbot.service.ranking import (
-    MAX_LABELS,
-    MAX_PAGE_SIZE,
-    ArticleInput,
-    ArticlePage,
-    ArticleWrite,
-    RankedArticle,
-    RankingService,
-    Recommendation,
-    UpsertCounts,
-    WriteStatus,
-)
+from answerbot.service.ranking import RankingService, Recommendation
+from answerbot.service.selection import RankedArticle
+from answerbot.service.services import Services
+from answerbot.service.validation import ID_PATTERN, MAX_LABELS, MAX_PAGE_SIZE, ArticleInput
 
 __all__ = [
     "ID_PATTERN",
@@ -37,8 +32,10 @@ __all__ = [
     "ArticleInput",
     "ArticleNotFound",
     "ArticlePage",
+    "ArticleService",
     "ArticleWrite",
     "Conflict",
+    "Encoders",
     "FeedbackKind",
     "FeedbackService",
     "Forbidden",
@@ -47,15 +44,18 @@ __all__ = [
     "InvalidInput",
     "MicroBatcher",
     "Principal",
+    "QuotaExceeded",
     "RankedArticle",
     "RankingService",
     "Recommendation",
     "RejectionReason",
     "ServiceError",
+    "Services",
     "TokenWeight",
     "Unauthorized",
     "UpsertCounts",
     "WriteStatus",
+    "encode_checked",
     "hash_key",
     "new_api_key",
 ]

@@ -1,7 +1,7 @@
 """Tenants and API keys: keys are random 256-bit tokens, stored only as SHA-256 hashes.
 
 A fast hash is enough for keys with 256 bits of entropy (no dictionary to guess from); the admin key
-comes from settings (``ANSWERBOT_ADMIN_KEY``) and opens every account.
+comes from settings (``ANSWERBOT_ADMIN_KEY``) and opens every account. Keys are compared in constant time.
 """
 
 from __future__ import annotations
@@ -9,29 +9,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 
 from answerbot.service.errors import AccountNotFound, Conflict, Forbidden, InvalidInput, Unauthorized
+from answerbot.service.validation import check_id
 from answerbot.settings import Settings
-from answerbot.store.base import Account, ArticleStore, Duplicate, utc_now
+from answerbot.store import Account, Duplicate, Store, utc_now
 
-__all__ = ["ID_PATTERN", "KEY_PREFIX", "AccountService", "Principal", "check_id", "hash_key", "new_api_key"]
+__all__ = ["KEY_PREFIX", "AccountService", "Principal", "hash_key", "new_api_key"]
 
-ID_PATTERN = r"^[A-Za-z0-9._-]{1,128}$"
-"""Account, article and interaction ids: 1 to 128 letters, digits, '.', '_' or '-'."""
 KEY_PREFIX = "ab_"
 MIN_KEY_CHARS = 16
-_ID_RE = re.compile(ID_PATTERN)
-
-
-def check_id(value: str, field: str, what: str) -> None:
-    """InvalidInput naming ``field`` unless ``value`` matches ``ID_PATTERN``."""
-    if not _ID_RE.fullmatch(value):
-        raise InvalidInput(
-            field, f"{what} {value!r} is invalid; use 1-128 characters of letters, digits, '.', '_' or '-'"
-        )
 
 
 def new_api_key() -> str:
@@ -55,7 +44,7 @@ class Principal:
 class AccountService:
     """Creates accounts, rotates keys, changes per-account settings and checks keys."""
 
-    def __init__(self, store: ArticleStore, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings) -> None:
         self.store = store
         self.settings = settings
 
@@ -75,7 +64,7 @@ class AccountService:
             raise InvalidInput("api_key", f"api_key has {len(key)} characters; use at least {MIN_KEY_CHARS}")
         account = Account(account_id, hash_key(key), score_threshold, hybrid, utc_now(), lexical_fallback)
         try:
-            self.store.create_account(account)
+            self.store.accounts.create(account)
         except Duplicate as e:
             raise Conflict("account_id", f"account {account_id!r} exists; pick another id or rotate its key") from e
         return account, key
@@ -83,14 +72,14 @@ class AccountService:
     def get(self, account_id: str) -> Account:
         """The account; AccountNotFound when absent."""
         check_id(account_id, "account", "account")
-        account = self.store.get_account(account_id)
+        account = self.store.accounts.get(account_id)
         if account is None:
             raise AccountNotFound(account_id)
         return account
 
     def list(self) -> list[Account]:
         """Every account, ordered by id."""
-        return self.store.list_accounts()
+        return self.store.accounts.all()
 
     def update(
         self,
@@ -112,14 +101,14 @@ class AccountService:
             hybrid=account.hybrid if hybrid is None else hybrid,
             lexical_fallback=account.lexical_fallback if lexical_fallback is None else lexical_fallback,
         )
-        self.store.update_account(updated)
+        self.store.accounts.update(updated)
         return updated
 
     def rotate_key(self, account_id: str) -> tuple[Account, str]:
         """A new key for the account; the old one stops working at once."""
         key = new_api_key()
         account = dataclasses.replace(self.get(account_id), key_hash=hash_key(key))
-        self.store.update_account(account)
+        self.store.accounts.update(account)
         return account, key
 
     def authenticate(self, key: str | None) -> Principal:
@@ -128,8 +117,9 @@ class AccountService:
             raise Unauthorized("missing API key; send it in the X-API-Key header")
         if hmac.compare_digest(key.encode("utf-8"), self.settings.admin_key.get_secret_value().encode("utf-8")):
             return Principal(admin=True, account=None)
-        account = self.store.account_by_key_hash(hash_key(key))
-        if account is None:
+        digest = hash_key(key)
+        account = self.store.accounts.by_key_hash(digest)
+        if account is None or account.key_hash is None or not hmac.compare_digest(account.key_hash, digest):
             raise Unauthorized("unknown API key; check the X-API-Key header or ask the admin to rotate the key")
         return Principal(admin=False, account=account.account_id)
 

@@ -2,7 +2,9 @@
 
 One worker task drains a queue: it takes the first waiting text, gathers more for up to ``max_wait_s`` (or
 until ``max_batch``), and runs the encoder in a worker thread, so the event loop never blocks on the model.
-Texts that arrive while a batch is encoding form the next batch.
+Texts that arrive while a batch is encoding form the next batch. Whatever goes wrong in a batch (the
+encoder, or the ``on_batch`` hook) fails that batch's callers with an EncoderError (the API's 503); the
+worker carries on with the next batch.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import time
 from collections.abc import Callable, Sequence
 
 import numpy as np
+
+from answerbot.encoders.base import EncoderError
 
 __all__ = ["MicroBatcher"]
 
@@ -88,13 +92,15 @@ class MicroBatcher:
         started = time.perf_counter()
         try:
             vectors = await asyncio.to_thread(self._encode, [text for text, _ in live])
-        except Exception as e:  # every caller of the batch sees the encoder's error
+            if self._on_batch is not None:
+                self._on_batch(len(live), time.perf_counter() - started)
+            results = list(zip(live, vectors, strict=True))
+        except Exception as e:  # every caller of the batch sees the error; the worker goes on
+            error = e if isinstance(e, EncoderError) else EncoderError(f"micro-batch of {len(live)} failed: {e!r}")
             for _, future in live:
                 if not future.done():
-                    future.set_exception(e)
+                    future.set_exception(error)
             return
-        if self._on_batch is not None:
-            self._on_batch(len(live), time.perf_counter() - started)
-        for (_, future), vector in zip(live, vectors, strict=True):
+        for (_, future), vector in results:
             if not future.done():
                 future.set_result(vector)

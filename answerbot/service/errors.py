@@ -1,6 +1,13 @@
-"""Errors a caller can cause; ``str(error)`` says what to do. The API maps each to one HTTP status."""
+"""Errors a caller can cause; ``str(error)`` says what to do.
+
+Each class carries what the API answers with: ``status`` (the HTTP status code, a plain number here) and
+``code`` (the JSON error code); ``field`` names the offending value. The API maps every ServiceError with
+these attributes, so a new error needs no change there.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 __all__ = [
     "AccountNotFound",
@@ -10,6 +17,7 @@ __all__ = [
     "InputTooLarge",
     "InteractionNotFound",
     "InvalidInput",
+    "QuotaExceeded",
     "ServiceError",
     "Unauthorized",
 ]
@@ -18,17 +26,36 @@ __all__ = [
 class ServiceError(Exception):
     """Base of the errors a caller can cause."""
 
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    field: str | None = None
+    """Dotted name of the offending value (``top_k``, ``articles.3.title``, ``x-api-key``), or None."""
+    in_body: bool = False
+    """The field is in the request's payload even if a path or query parameter has the same name."""
+
 
 class Unauthorized(ServiceError):
     """No API key, or one that belongs to no account."""
+
+    status = 401
+    code = "unauthorized"
+    field = "x-api-key"
 
 
 class Forbidden(ServiceError):
     """A valid account key used where only the admin key is accepted."""
 
+    status = 403
+    code = "forbidden"
+    field = "x-api-key"
+
 
 class AccountNotFound(ServiceError):
     """No such account, or one the caller's key does not open (the two are not told apart)."""
+
+    status = 404
+    code = "account_not_found"
+    field = "account"
 
     def __init__(self, account: str) -> None:
         self.account = account
@@ -38,6 +65,10 @@ class AccountNotFound(ServiceError):
 class ArticleNotFound(ServiceError):
     """The account has no article with this id."""
 
+    status = 404
+    code = "article_not_found"
+    field = "article_id"
+
     def __init__(self, account: str, article_id: str) -> None:
         self.account = account
         self.article_id = article_id
@@ -46,6 +77,10 @@ class ArticleNotFound(ServiceError):
 
 class InteractionNotFound(ServiceError):
     """The account has no interaction with this id."""
+
+    status = 404
+    code = "interaction_not_found"
+    field = "interaction_id"
 
     def __init__(self, account: str, interaction_id: str) -> None:
         self.interaction_id = interaction_id
@@ -57,16 +92,25 @@ class InteractionNotFound(ServiceError):
 class Conflict(ServiceError):
     """The write contradicts stored state (account id taken, interaction already resolved)."""
 
+    status = 409
+    code = "conflict"
+
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         super().__init__(message)
 
 
-class InvalidInput(ServiceError):
-    """A value is invalid; ``field`` is its dotted path, e.g. ``top_k`` or ``articles.3.title``.
+class QuotaExceeded(Conflict):
+    """The write would take the account past its article quota (nothing was written)."""
 
-    ``in_body`` says the field is in the request's payload even if a path parameter has the same name.
-    """
+    code = "quota_exceeded"
+
+
+class InvalidInput(ServiceError):
+    """A value is invalid; ``field`` is its dotted path, e.g. ``top_k`` or ``articles.3.title``."""
+
+    status = 422
+    code = "validation_error"
 
     def __init__(self, field: str, message: str, in_body: bool = False) -> None:
         self.field = field
@@ -77,3 +121,6 @@ class InvalidInput(ServiceError):
 
 class InputTooLarge(InvalidInput):
     """A text or a batch exceeds a configured limit."""
+
+    status = 413
+    code = "payload_too_large"

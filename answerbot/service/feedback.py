@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
-from answerbot.service.accounts import check_id
 from answerbot.service.errors import Conflict, InteractionNotFound, InvalidInput
-from answerbot.store.base import REJECTION_REASONS, ArticleStore, DailyCounts, Duplicate, FeedbackRecord, utc_now
+from answerbot.service.validation import check_id
+from answerbot.store import REJECTION_REASONS, DailyCounts, Duplicate, FeedbackRecord, Store, utc_now
 
 __all__ = ["MAX_ANALYTICS_DAYS", "FeedbackKind", "FeedbackService", "RejectionReason"]
 
@@ -31,7 +31,7 @@ assert tuple(RejectionReason) == REJECTION_REASONS
 class FeedbackService:
     """Records feedback against an account's interactions and counts outcomes per day."""
 
-    def __init__(self, store: ArticleStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def record(
@@ -48,7 +48,7 @@ class FeedbackService:
         A rejection has a reason (default ``unknown``) and may name the offered article it rejects, once each.
         """
         check_id(interaction_id, "interaction_id", "interaction id")
-        interaction = self.store.get_interaction(account, interaction_id)
+        interaction = self.store.interactions.get(account, interaction_id)
         if interaction is None:
             raise InteractionNotFound(account, interaction_id)
         if kind is FeedbackKind.RESOLUTION:
@@ -79,7 +79,7 @@ class FeedbackService:
             created_at=utc_now(),
         )
         try:
-            self.store.add_feedback(record)
+            self.store.feedback.add(record)
         except Duplicate as e:
             what = "a resolution" if kind is FeedbackKind.RESOLUTION else "a rejection of this article"
             raise Conflict("interaction_id", f"interaction {interaction_id!r} already has {what}") from e
@@ -95,4 +95,4 @@ class FeedbackService:
             raise InvalidInput("from", f"from={first} is after to={last}; swap them")
         if (last - first).days >= MAX_ANALYTICS_DAYS:
             raise InvalidInput("from", f"the range {first}..{last} exceeds {MAX_ANALYTICS_DAYS} days; narrow it")
-        return first, last, self.store.analytics(account, first.isoformat(), last.isoformat())
+        return first, last, self.store.feedback.analytics(account, first.isoformat(), last.isoformat())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from answerbot.evaluation.bm25 import Bm25Ranker
+from answerbot.bm25 import Bm25Ranker
 from answerbot.index import AccountIndex
 
 __all__ = ["bm25_scores", "fuse"]

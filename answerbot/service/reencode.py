@@ -1,13 +1,13 @@
-"""Re-encode stored articles under model version N, then switch each account to N atomically (issue 7).
+"""Re-encode stored articles under model version N, then switch each account to N atomically.
 
 The job, whatever engine encodes:
 
 1. refuses unless the encoder reports ``model_version == N``;
 2. streams the articles that still need a version-N vector from the store, in pages of ``batch_size``
-   (keyset pagination, so memory stays flat), encodes each page and writes it with ``put_vectors``:
+   (keyset pagination, so memory stays flat), encodes each page and writes it with ``store.vectors.put``:
    one transaction per page, upserts keyed by (account, article_id, N), so a page is written whole or not
    at all and written twice is still one row;
-3. switches every account in scope with ``activate``: one transaction that first checks that each of the
+3. switches every account in scope with ``store.vectors.activate``: one transaction that first checks that each of the
    account's articles has an up-to-date version-N vector (articles uploaded meanwhile are encoded and the
    switch retried), then sets ``active_version``. Rankings read the active version per request, so they see
    all of the old version or all of N, never a mix.
@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from answerbot.encoders.base import Encoder, EncoderError
+from answerbot.encoders.factory import build_encoder
+from answerbot.service.encoding import encode_checked
+from answerbot.service.errors import AccountNotFound
 from answerbot.settings import Settings
-from answerbot.store.base import ArticleStore, StoredArticle
-from answerbot.store.versions import job_key
+from answerbot.store import Store, StoredArticle, job_key
 from answerbot.text import article_text
 
 __all__ = [
@@ -41,10 +43,10 @@ __all__ = [
     "ReencodeError",
     "ReencodeOptions",
     "ReencodeSummary",
-    "encode_checked",
     "encoder_for_version",
     "is_newer",
     "local_engine",
+    "reencode_stale",
     "run_reencode",
 ]
 
@@ -90,8 +92,6 @@ class ReencodeSummary:
 
 def encoder_for_version(settings: Settings, version: str) -> Encoder:
     """The configured encoder kind pinned to ``version``: ``model_root/<version>`` in-process, or TF Serving's."""
-    from answerbot.encoders.factory import build_encoder
-
     if not version.isdigit() or int(version) < 1:
         raise ReencodeError(f"--model-version {version!r} is not a positive integer; use the version folder's number")
     pinned = settings.model_copy(update={"serving_model_version": int(version), "serving_model_label": None})
@@ -101,17 +101,6 @@ def encoder_for_version(settings: Settings, version: str) -> Encoder:
 def is_newer(version: str | None, than: str) -> bool:
     """Whether model ``version`` is numerically newer than ``than`` (None, or a non-number, is not)."""
     return version is not None and version.isdigit() and than.isdigit() and int(version) > int(than)
-
-
-def encode_checked(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    """``encoder.encode(texts)`` as float32, checked to be [len(texts), dim] and finite."""
-    vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
-    if vectors.shape != (len(texts), encoder.dim) or not np.isfinite(vectors).all():
-        raise ReencodeError(
-            f"encoder {encoder.model_name} version {encoder.model_version} returned shape {vectors.shape} "
-            f"(expected {(len(texts), encoder.dim)}) or non-finite values; check the model"
-        )
-    return vectors
 
 
 def local_engine(encoder: Encoder) -> Engine:
@@ -124,10 +113,10 @@ def local_engine(encoder: Encoder) -> Engine:
     return run
 
 
-def _pages(store: ArticleStore, version: str, account: str | None, job: str | None, size: int) -> Iterator[Page]:
+def _pages(store: Store, version: str, account: str | None, job: str | None, size: int) -> Iterator[Page]:
     after: tuple[str, str] | None = None
     while True:
-        page = store.pending(version, account=account, job=job, after=after, limit=size)
+        page = store.vectors.pending(version, account=account, job=job, after=after, limit=size)
         if not page:
             return
         yield page
@@ -135,7 +124,7 @@ def _pages(store: ArticleStore, version: str, account: str | None, job: str | No
 
 
 def run_reencode(
-    store: ArticleStore,
+    store: Store,
     encoder_version: str,
     engine: Engine,
     options: ReencodeOptions,
@@ -150,33 +139,33 @@ def run_reencode(
         )
     if options.batch_size < 1:
         raise ReencodeError(f"--batch-size {options.batch_size} must be at least 1")
-    if options.account is not None and options.account not in store.account_ids():
-        raise ReencodeError(f"--account {options.account!r}: no such account; leave --account out for every account")
+    if options.account is not None and options.account not in store.accounts.ids():
+        raise AccountNotFound(options.account)
     started = time.perf_counter()
     summary = ReencodeSummary(version)
     key = job_key(version, options.account)
     job: str | None = None
     if not options.only_stale:
-        job, summary.resumed = store.begin_job(key, version)
-    in_scope = store.count(options.account)
-    total = store.count_pending(version, account=options.account, job=job)
+        job, summary.resumed = store.jobs.begin(key, version)
+    in_scope = store.articles.count(options.account)
+    total = store.vectors.count_pending(version, account=options.account, job=job)
     done = 0
 
     def write(pages: Iterable[Page]) -> None:
         nonlocal done
         for page, vectors in engine(pages):
             rows = [(a.account, a.article_id, a.content_hash, v) for a, v in zip(page, vectors, strict=True)]
-            store.put_vectors(version, rows, job)
+            store.vectors.put(version, rows, job)
             done += len(page)
             if progress is not None:
                 progress(done, max(total, done))
 
     write(_pages(store, version, options.account, job, options.batch_size))
-    accounts = [options.account] if options.account is not None else store.account_ids()
+    accounts = [options.account] if options.account is not None else store.accounts.ids()
     for account in accounts:
-        before = store.active_version(account)
+        before = store.accounts.active_version(account)
         for _ in range(_SWITCH_RETRIES):
-            if store.activate(account, version) == 0:
+            if store.vectors.activate(account, version) == 0:
                 break
             write(_pages(store, version, account, None, options.batch_size))  # uploaded or changed meanwhile
         else:
@@ -187,11 +176,32 @@ def run_reencode(
         if before != version:
             summary.switched.append(account)
         if options.prune:
-            store.prune_vectors(account, [version])
+            store.vectors.prune(account, [version])
     if job is not None:
-        store.end_job(key)
+        store.jobs.end(key)
     summary.accounts = len(accounts)
     summary.encoded = done
     summary.skipped = max(in_scope - done, 0)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def reencode_stale(store: Store, encoder: Encoder, account: str | None = None, batch_size: int = 256) -> int:
+    """Bring every account (or one) to ``encoder``'s model version: the job's incremental mode, run locally.
+
+    Encodes the articles lacking an up-to-date vector of that version, then switches each account to it;
+    returns how many articles were encoded. Accounts already active on a newer version are left alone
+    (an older model must not switch them back); going back is an explicit ``answerbot reencode``.
+    """
+    version = encoder.model_version
+    names = [account] if account is not None else store.accounts.ids()
+    keep = [name for name in names if not is_newer(store.accounts.active_version(name), version)]
+    if not keep:
+        return 0
+    scopes: list[str | None] = [None] if account is None and len(keep) == len(names) else list(keep)
+    engine = local_engine(encoder)
+    encoded = 0
+    for scope in scopes:
+        options = ReencodeOptions(version, account=scope, only_stale=True, batch_size=batch_size)
+        encoded += run_reencode(store, version, engine, options).encoded
+    return encoded

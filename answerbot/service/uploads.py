@@ -1,4 +1,5 @@
-"""Articles from a CSV or XLSX table: columns id, title, body, locale (optional), labels (optional, ';'-separated)."""
+"""Articles from a CSV or XLSX table: columns article_id, title, body, locale (optional), labels (optional,
+';'-separated). A table that names the id column ``id`` (the old spelling) is read, with a deprecation note."""
 
 from __future__ import annotations
 
@@ -6,17 +7,30 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import load_workbook
 
 from answerbot.service.errors import InvalidInput
-from answerbot.service.ranking import ArticleInput
+from answerbot.service.validation import ArticleInput
 
-__all__ = ["COLUMNS", "parse_article_table"]
+__all__ = ["COLUMNS", "ID_DEPRECATION", "ArticleTable", "parse_article_table"]
 
-COLUMNS = ("id", "title", "body", "locale", "labels")
-_REQUIRED = ("id", "title", "body")
+COLUMNS = ("article_id", "title", "body", "locale", "labels")
+_REQUIRED = ("article_id", "title", "body")
+_OLD_ID = "id"
+ID_DEPRECATION = "the id is called article_id now; the old name id is accepted for the time being, rename it"
 
 
-def parse_article_table(data: bytes, filename: str) -> list[ArticleInput]:
+@dataclass(frozen=True)
+class ArticleTable:
+    """The articles of a table, and notes about deprecated spellings it used."""
+
+    articles: list[ArticleInput]
+    deprecations: tuple[str, ...] = ()
+
+
+def parse_article_table(data: bytes, filename: str) -> ArticleTable:
     """The articles of a ``.csv`` (UTF-8) or ``.xlsx`` file (first sheet); the first row names the columns."""
     name = filename.lower()
     if name.endswith(".csv"):
@@ -35,8 +49,6 @@ def parse_article_table(data: bytes, filename: str) -> list[ArticleInput]:
 
 
 def _xlsx_rows(data: bytes, filename: str) -> list[Sequence[object]]:
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
@@ -51,13 +63,20 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _articles(rows: Iterable[Sequence[object]], filename: str) -> list[ArticleInput]:
+def _articles(rows: Iterable[Sequence[object]], filename: str) -> ArticleTable:
     iterator = iter(rows)
     header = [_cell(c).lower() for c in next(iterator, [])]
+    deprecations: tuple[str, ...] = ()
+    if _OLD_ID in header:
+        if "article_id" in header:
+            raise InvalidInput("file", f"{filename} has both an article_id and an id column; keep article_id only")
+        header = ["article_id" if c == _OLD_ID else c for c in header]
+        deprecations = (f"{filename}: column {_OLD_ID!r}: {ID_DEPRECATION}",)
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         raise InvalidInput(
-            "file", f"{filename} lacks the column(s) {', '.join(missing)}; the header row needs id, title, body"
+            "file",
+            f"{filename} lacks the column(s) {', '.join(missing)}; the header row needs article_id, title, body",
         )
     unknown = [c for c in header if c and c not in COLUMNS]
     if unknown:
@@ -69,7 +88,9 @@ def _articles(rows: Iterable[Sequence[object]], filename: str) -> list[ArticleIn
         if not any(cells.values()):
             continue
         labels = tuple(label.strip() for label in cells.get("labels", "").split(";") if label.strip())
-        articles.append(ArticleInput(cells["id"], cells["title"], cells["body"], cells.get("locale") or None, labels))
+        articles.append(
+            ArticleInput(cells["article_id"], cells["title"], cells["body"], cells.get("locale") or None, labels)
+        )
     if not articles:
         raise InvalidInput("file", f"{filename} has no article rows below its header")
-    return articles
+    return ArticleTable(articles, deprecations)

@@ -1,35 +1,34 @@
-"""Article stores behind one protocol: SQLite (default) and PostgreSQL."""
+"""The article store on SQLAlchemy Core (SQLite default, PostgreSQL), one small repository per aggregate."""
 
-from answerbot.store.base import (
+from answerbot.store.errors import Duplicate, OverQuota, StoreError
+from answerbot.store.jobs import job_key
+from answerbot.store.records import (
     REJECTION_REASONS,
     Account,
-    ArticleStore,
     DailyCounts,
-    Duplicate,
     FeedbackRecord,
     Interaction,
+    PendingVector,
     StoredArticle,
-    StoreError,
-    VectorUpdate,
     content_hash,
     utc_now,
 )
-from answerbot.store.factory import open_store
-from answerbot.store.sqlite import SqliteArticleStore
+from answerbot.store.store import Store, open_store
 
 __all__ = [
     "REJECTION_REASONS",
     "Account",
-    "ArticleStore",
     "DailyCounts",
     "Duplicate",
     "FeedbackRecord",
     "Interaction",
-    "SqliteArticleStore",
+    "OverQuota",
+    "PendingVector",
+    "Store",
     "StoreError",
     "StoredArticle",
-    "VectorUpdate",
     "content_hash",
+    "job_key",
     "open_store",
     "utc_now",
 ]

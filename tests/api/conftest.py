@@ -11,16 +11,22 @@ from fastapi.testclient import TestClient
 
 from answerbot.api import create_app
 from answerbot.settings import Settings
+from tests.serving.host import ServingHost, shared_host
 
 ADMIN_KEY = "test-admin-key-0123456789"
 ADMIN = {"X-API-Key": ADMIN_KEY}
 
 ARTICLES = [
-    {"id": "pw-reset", "title": "Reset your password", "body": "Open settings and click reset password."},
-    {"id": "refund", "title": "Request a refund", "body": "Refunds are paid within five days.", "locale": "en"},
-    {"id": "invoice", "title": "Download invoices", "body": "Invoices are on the billing page.", "labels": ["b"]},
-    {"id": "2fa", "title": "Two-factor login", "body": "Enable two-factor authentication in the app."},
-    {"id": "shipping", "title": "Versandzeiten", "body": "Pakete kommen in drei Tagen an.", "locale": "de"},
+    {"article_id": "pw-reset", "title": "Reset your password", "body": "Open settings and click reset password."},
+    {"article_id": "refund", "title": "Request a refund", "body": "Refunds are paid within five days.", "locale": "en"},
+    {
+        "article_id": "invoice",
+        "title": "Download invoices",
+        "body": "Invoices are on the billing page.",
+        "labels": ["b"],
+    },
+    {"article_id": "2fa", "title": "Two-factor login", "body": "Enable two-factor authentication in the app."},
+    {"article_id": "shipping", "title": "Versandzeiten", "body": "Pakete kommen in drei Tagen an.", "locale": "de"},
 ]
 
 
@@ -37,6 +43,7 @@ def settings(tmp_path: Path) -> Settings:
         score_threshold=-1.0,
         micro_batch_wait_ms=5.0,
         max_request_bytes=64 * 1024,
+        status_max_age_s=0.0,
     )
 
 
@@ -78,3 +85,9 @@ def seeded(client: TestClient, articles: list[dict]) -> TestClient:
     response = client.put("/v1/accounts/acme/articles", json={"articles": articles})
     assert response.status_code == 200, response.text
     return client
+
+
+@pytest.fixture(scope="session")
+def host(tiny_model_root: Path, tmp_path_factory) -> Iterator[ServingHost]:
+    """The TF Serving stand-in (versions 1 and 2) on loopback ports."""
+    yield from shared_host(tiny_model_root, tmp_path_factory)

@@ -45,7 +45,7 @@ def test_bulk_counts(client: TestClient, articles: list[dict]) -> None:
 
 
 def test_bulk_is_atomic(client: TestClient, articles: list[dict]) -> None:
-    bad = {"id": "bad", "title": " ", "body": "Blank title."}
+    bad = {"article_id": "bad", "title": " ", "body": "Blank title."}
     response = client.put(URL, json={"articles": [articles[0], bad]})
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "body.articles.1.title"
@@ -55,18 +55,18 @@ def test_bulk_is_atomic(client: TestClient, articles: list[dict]) -> None:
 def test_bulk_duplicate_ids(client: TestClient, articles: list[dict]) -> None:
     response = client.put(URL, json={"articles": [articles[0], articles[0]]})
     assert response.status_code == 422
-    assert response.json()["error"]["field"] == "body.articles.1.id"
+    assert response.json()["error"]["field"] == "body.articles.1.article_id"
 
 
 def test_bulk_over_limit_is_413(client: TestClient, settings) -> None:
-    articles = [{"id": f"a{i}", "title": "T", "body": "B"} for i in range(settings.max_bulk_articles + 1)]
+    articles = [{"article_id": f"a{i}", "title": "T", "body": "B"} for i in range(settings.max_bulk_articles + 1)]
     response = client.put(URL, json={"articles": articles})
     assert response.status_code == 413
     assert response.json()["error"]["field"] == "body.articles"
 
 
 def test_list_paginates_in_id_order(seeded: TestClient, articles: list[dict]) -> None:
-    ids = sorted(a["id"] for a in articles)
+    ids = sorted(a["article_id"] for a in articles)
     response = seeded.get(URL, params={"limit": 2, "offset": 1})
     assert response.status_code == 200
     page = response.json()
@@ -107,11 +107,37 @@ def test_unknown_account_404_names_it(client: TestClient) -> None:
     assert "'ghost'" in error["message"]
 
 
-def test_healthz_counts_articles(seeded: TestClient, spy, articles: list[dict]) -> None:
-    response = seeded.get("/healthz")
+def test_readyz_counts_articles(seeded: TestClient, spy, articles: list[dict]) -> None:
+    response = seeded.get("/readyz")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ok",
+        "status": "ready",
         "model": {"name": spy.model_name, "version": spy.model_version},
         "articles": len(articles),
+        "stale_articles": 0,
     }
+
+
+def test_bulk_upload_names_the_id_article_id_as_responses_do(client: TestClient) -> None:
+    payload = {"articles": [{"article_id": "pw", "title": "Reset", "body": "Click reset."}]}
+    response = client.put("/v1/accounts/acme/articles", json=payload)
+    assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
+    assert client.get("/v1/accounts/acme/articles/pw").json()["article_id"] == "pw"
+
+
+def test_bulk_upload_with_the_old_id_name_is_read_with_a_deprecation_note(client: TestClient) -> None:
+    payload = {"articles": [{"article_id": "a", "title": "A", "body": "a"}, {"id": "b", "title": "B", "body": "b"}]}
+    body = client.put("/v1/accounts/acme/articles", json=payload).json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (2, 0, 0)
+    (note,) = body["deprecations"]
+    assert note.startswith("articles.1.id (and 1 in all)") and "article_id" in note
+    assert client.get("/v1/accounts/acme/articles/b").json()["article_id"] == "b"
+
+
+def test_bulk_upload_with_both_id_names_is_422(client: TestClient) -> None:
+    payload = {"articles": [{"article_id": "a", "id": "b", "title": "A", "body": "a"}]}
+    response = client.put("/v1/accounts/acme/articles", json=payload)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["field"] == "body.articles.0" and "send article_id only" in error["message"]
+    assert client.get("/v1/accounts/acme/articles").json()["total"] == 0

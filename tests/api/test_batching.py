@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from answerbot.encoders.base import EncoderError
 from answerbot.service import MicroBatcher
 
 
@@ -99,3 +100,26 @@ def test_encoder_error_reaches_every_caller_of_the_batch() -> None:
 def test_max_batch_must_be_positive() -> None:
     with pytest.raises(ValueError, match="ANSWERBOT_MICRO_BATCH_MAX"):
         MicroBatcher(lambda texts: np.zeros((0, 1)), max_batch=0)
+
+
+def test_raising_batch_hook_fails_its_callers_and_the_worker_goes_on() -> None:
+    sizes: list[int] = []
+
+    def hook(size: int, seconds: float) -> None:
+        sizes.append(size)
+        if len(sizes) == 1:
+            raise ValueError("metrics broke")
+
+    async def run() -> tuple[list[object], np.ndarray]:
+        encode = lambda texts: np.zeros((len(texts), 2), dtype=np.float32)  # noqa: E731
+        batcher = MicroBatcher(encode, max_batch=8, max_wait_s=0.0, on_batch=hook)
+        try:
+            first = await asyncio.wait_for(asyncio.gather(batcher.encode("a"), return_exceptions=True), 5)
+            second = await asyncio.wait_for(batcher.encode("b"), 5)
+        finally:
+            await batcher.close()
+        return first, second
+
+    first, second = asyncio.run(run())
+    assert isinstance(first[0], EncoderError) and "metrics broke" in str(first[0])
+    assert second.shape == (2,) and sizes == [1, 1]

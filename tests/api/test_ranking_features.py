@@ -82,7 +82,7 @@ def test_explain_weight_is_the_score_drop(seeded: TestClient, spy) -> None:
     units = normalize(ENQUIRY).split()
     without = " ".join(u for u in units if u != token["token"])
     vectors = spy.inner.encode([ENQUIRY, without])
-    stored = seeded.app.state.service.index("acme")
+    stored = seeded.app.state.services.ranking.index("acme")
     row = stored.matrix[stored.ids.index(article["article_id"])]
     assert token["weight"] == __import__("pytest").approx(float(vectors[0] @ row - vectors[1] @ row), abs=1e-4)
 

@@ -14,7 +14,7 @@ ENQUIRY = "How can I reset my password? The login page keeps failing."
 def expected_ids(encoder, articles: list[dict], enquiry: str, k: int) -> list[str]:
     """Top k ids by numpy over the encoder's own vectors (one batch, as uploaded), ties by id."""
     vectors = encoder.encode([article_text(a["title"], a["body"]) for a in articles])
-    by_id = dict(zip([a["id"] for a in articles], vectors, strict=True))
+    by_id = dict(zip([a["article_id"] for a in articles], vectors, strict=True))
     ids = sorted(by_id)
     scores = np.stack([by_id[i] for i in ids]).astype(np.float32) @ encoder.encode([enquiry])[0]
     return [ids[i] for i in sorted(range(len(ids)), key=lambda i: (-scores[i], i))[:k]]
@@ -37,7 +37,7 @@ def test_response_shape(seeded: TestClient, spy, settings, articles: list[dict])
     assert body["language"] == {"code": guess.code, "confidence": guess.confidence}
     assert len(body["articles"]) == settings.default_top_k
     first = body["articles"][0]
-    article = next(a for a in articles if a["id"] == first["article_id"])
+    article = next(a for a in articles if a["article_id"] == first["article_id"])
     assert (first["title"], first["locale"]) == (article["title"], article.get("locale"))
     assert first["snippet"] == article["body"]
     assert first["labels"] == article.get("labels", [])

@@ -15,9 +15,9 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
 from answerbot.api import create_app
-from answerbot.service import AccountService, ArticleInput, RankingService
+from answerbot.service import AccountService, ArticleInput, Services
 from answerbot.settings import Settings
-from answerbot.store import SqliteArticleStore
+from answerbot.store import Store
 from tests.api.conftest import ADMIN, ADMIN_KEY, ARTICLES
 
 EXAMPLES_PER_OPERATION = 16  # 17 operations; a few have too few distinct inputs to reach 16
@@ -34,12 +34,13 @@ def api_schema(tmp_path_factory, encoder):
         max_enquiry_chars=300,
         max_request_bytes=256 * 1024,
     )
-    store = SqliteArticleStore(app_settings.store_path)
+    store = Store.sqlite(app_settings.store_path)
     AccountService(store, app_settings).create("acme")
     articles = [
-        ArticleInput(a["id"], a["title"], a["body"], a.get("locale"), tuple(a.get("labels", []))) for a in ARTICLES
+        ArticleInput(a["article_id"], a["title"], a["body"], a.get("locale"), tuple(a.get("labels", [])))
+        for a in ARTICLES
     ]
-    RankingService(store, encoder, app_settings).upsert_articles("acme", articles)
+    Services.build(store, encoder, app_settings).articles.upsert_articles("acme", articles)
     store.close()
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(app_settings, encoder=encoder))
 

@@ -15,7 +15,7 @@ ROUTES = [
     ("PATCH", "", {"hybrid": True}),
     ("POST", "/api-key", None),
     ("GET", "/articles", None),
-    ("PUT", "/articles", {"articles": [{"id": "x", **ARTICLE}]}),
+    ("PUT", "/articles", {"articles": [{"article_id": "x", **ARTICLE}]}),
     ("GET", "/articles/pw-reset", None),
     ("PUT", "/articles/pw-reset", ARTICLE),
     ("DELETE", "/articles/pw-reset", None),
@@ -28,7 +28,7 @@ ROUTES = [
 
 def call(client: TestClient, method: str, path: str, body, headers: dict | None = None):
     if body == "FILE":
-        files = {"file": ("a.csv", b"id,title,body\nx,T,B\n", "text/csv")}
+        files = {"file": ("a.csv", b"article_id,title,body\nx,T,B\n", "text/csv")}
         return client.request(method, path, files=files, headers=headers)
     return client.request(method, path, json=body, headers=headers)
 
@@ -89,8 +89,8 @@ def test_recommendations_rank_only_own_articles(seeded: TestClient, other_key: s
 
 def test_keys_are_hashed_at_rest_and_rotation_revokes(client: TestClient, settings) -> None:
     old = client.headers["X-API-Key"]
-    store = client.app.state.service.store
-    assert store.get_account("acme").key_hash != old and len(store.get_account("acme").key_hash) == 64
+    store = client.app.state.services.store
+    assert store.accounts.get("acme").key_hash != old and len(store.accounts.get("acme").key_hash) == 64
     rotated = client.post("/v1/accounts/acme/api-key")
     assert rotated.status_code == 200
     new = rotated.json()["api_key"]

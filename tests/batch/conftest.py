@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from answerbot.encoders.inprocess import SavedModelEncoder
-from answerbot.service import AccountService, ArticleInput, RankingService
+from answerbot.service import AccountService, ArticleInput, Services
+from answerbot.service.reencode import reencode_stale
 from answerbot.settings import Settings
-from answerbot.store import SqliteArticleStore
+from answerbot.store import Store
+from tests.store.conftest import vectors
 from tests.tiny_model import TINY_DOCS
 
 ACCOUNTS = ("acme", "globex")
@@ -53,23 +55,23 @@ def settings(tmp_path: Path, model_root: Path) -> Settings:
     return batch_settings(tmp_path, model_root)
 
 
-def seed_store(settings: Settings, encoder, per_account: int) -> SqliteArticleStore:
+def seed_store(settings: Settings, encoder, per_account: int) -> Store:
     """Accounts ``acme`` and ``globex`` with ``per_account`` articles each, encoded by ``encoder``, switched to it."""
-    store = SqliteArticleStore(settings.store_path)
-    service = RankingService(store, encoder, settings)
+    store = Store.sqlite(settings.store_path)
+    service = Services.build(store, encoder, settings)
     for n, account in enumerate(ACCOUNTS):
         AccountService(store, settings).create(account)
         articles = make_articles(per_account, seed=n)
         for start in range(0, per_account, settings.max_bulk_articles):
-            service.upsert_articles(account, articles[start : start + settings.max_bulk_articles])
-    service.reencode_stale()
+            service.articles.upsert_articles(account, articles[start : start + settings.max_bulk_articles])
+    reencode_stale(store, encoder)
     return store
 
 
 def vectors_of(store, version: str) -> dict[tuple[str, str], np.ndarray]:
     """Every (account, article_id) -> vector of ``version`` in the store."""
     out = {}
-    for account in store.account_ids():
-        ids, matrix = store.vectors(account, version)
+    for account in store.accounts.ids():
+        ids, matrix = vectors(store, account, version)
         out.update({(account, i): row for i, row in zip(ids, matrix, strict=True)})
     return out

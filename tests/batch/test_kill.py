@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+from answerbot.store import Store
 from tests.batch.conftest import ACCOUNTS, seed_store
 from tests.batch.test_job import assert_complete
 
@@ -51,7 +52,7 @@ def test_killed_job_resumes_to_a_complete_consistent_store(settings, encoders) -
     out, _ = again.communicate(timeout=300)
     assert again.returncode == 0, out
     assert "resumed" in out and "articles/s" in out
-    store = type(store)(settings.store_path)
+    store = Store.sqlite(settings.store_path)
     try:
         with sqlite3.connect(settings.store_path) as conn:
             rows = conn.execute(
@@ -61,6 +62,6 @@ def test_killed_job_resumes_to_a_complete_consistent_store(settings, encoders) -
             assert rows == (300, 300)
             assert conn.execute("SELECT count(*) FROM reencode_jobs").fetchone()[0] == 0
         assert_complete(store, encoders["2"], "2")
-        assert {store.active_version(a) for a in ACCOUNTS} == {"2"}
+        assert {store.accounts.active_version(a) for a in ACCOUNTS} == {"2"}
     finally:
         store.close()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
-from answerbot.store import SqliteArticleStore
+from answerbot.store import Store
 from tests.batch.conftest import ACCOUNTS, batch_settings, seed_store, vectors_of
 
 ray = pytest.importorskip("ray", reason="Ray Data is the 'ray' extra: pip install 'answerbot[ray]'")
@@ -24,12 +24,12 @@ def test_ray_engine_gives_the_same_vectors_as_the_local_engine(tmp_path, model_r
     ray_settings.store_path.parent.mkdir(parents=True)
     shutil.copy(local_settings.store_path, ray_settings.store_path)
 
-    local_store = SqliteArticleStore(local_settings.store_path)
+    local_store = Store.sqlite(local_settings.store_path)
     run_reencode(local_store, "2", local_engine(encoders["2"]), ReencodeOptions("2", batch_size=16))
     options = RayOptions(actors=2, batch_size=16, local_cpus=2)
     started = init_ray(options)
     try:
-        ray_store = SqliteArticleStore(ray_settings.store_path)
+        ray_store = Store.sqlite(ray_settings.store_path)
         summary = run_reencode(ray_store, "2", ray_engine(ray_settings, "2", options), ReencodeOptions("2"))
     finally:
         if started:
@@ -38,6 +38,6 @@ def test_ray_engine_gives_the_same_vectors_as_the_local_engine(tmp_path, model_r
     want, got = vectors_of(local_store, "2"), vectors_of(ray_store, "2")
     assert got.keys() == want.keys() and len(got) == 80
     assert max(float(np.abs(got[k] - want[k]).max()) for k in want) <= 1e-6
-    assert {ray_store.active_version(a) for a in ACCOUNTS} == {"2"}
+    assert {ray_store.accounts.active_version(a) for a in ACCOUNTS} == {"2"}
     local_store.close()
     ray_store.close()

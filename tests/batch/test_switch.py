@@ -8,9 +8,9 @@ import time
 import numpy as np
 
 from answerbot import index
-from answerbot.service import RankingService
+from answerbot.service import Services
 from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
-from answerbot.store import SqliteArticleStore
+from answerbot.store import Store
 from answerbot.text import article_text
 from tests.batch.conftest import seed_store
 
@@ -18,7 +18,7 @@ ENQUIRY = "forgot password cannot login"
 
 
 def expected(store, encoder, account: str, k: int) -> list[tuple[str, float]]:
-    articles = store.list(account, 10_000, 0)
+    articles = store.articles.list(account, 10_000, 0)
     matrix = encoder.encode([article_text(a.title, a.body) for a in articles]).astype(np.float32)
     query = encoder.encode([ENQUIRY])[0].astype(np.float32)
     picked, scores = index.top_k_scores(matrix @ query, k)
@@ -29,14 +29,14 @@ def test_ranking_during_the_switch_never_mixes_versions(settings, encoders) -> N
     store = seed_store(settings, encoders["1"], 120)
     want = {v: {a: expected(store, encoders[v], a, 10) for a in ("acme", "globex")} for v in ("1", "2")}
     assert want["1"] != want["2"]
-    service = RankingService(store, encoders["1"], settings, encoder_for=lambda v: encoders[v])
+    service = Services.build(store, encoders["1"], settings, encoder_for=lambda v: encoders[v])
     seen: list[tuple[str, str, list[tuple[str, float]]]] = []
     stop = threading.Event()
 
     def rank() -> None:
         while not stop.is_set():
             for account in ("acme", "globex"):
-                rec = service.recommend(account, ENQUIRY, top_k=10)
+                rec = service.ranking.recommend(account, ENQUIRY, top_k=10)
                 seen.append((account, rec.model_version, [(a.article_id, a.score) for a in rec.articles]))
 
     thread = threading.Thread(target=rank)
@@ -44,7 +44,7 @@ def test_ranking_during_the_switch_never_mixes_versions(settings, encoders) -> N
     try:
         while len(seen) < 4:
             time.sleep(0.01)
-        job_store = SqliteArticleStore(settings.store_path)  # the job's own connection, as another process has
+        job_store = Store.sqlite(settings.store_path)  # the job's own connection, as another process has
         slow = local_engine(encoders["2"])
 
         def engine(pages):

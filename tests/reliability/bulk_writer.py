@@ -1,4 +1,4 @@
-"""A child process that bulk-upserts articles through RankingService and acknowledges each committed batch.
+"""A child process that bulk-upserts articles through Services and acknowledges each committed batch.
 
     python -m tests.reliability.bulk_writer (--sqlite PATH | --pg-url URL --schema NAME) --ack FILE --start N
 
@@ -47,7 +47,7 @@ def article_ids(batch: int) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from answerbot.service import AccountService, ArticleInput, RankingService
+    from answerbot.service import AccountService, ArticleInput, Services
     from answerbot.settings import Settings
 
     parser = argparse.ArgumentParser()
@@ -57,23 +57,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ack", type=Path, required=True)
     parser.add_argument("--start", type=int, default=0)
     args = parser.parse_args(argv)
-    if args.sqlite is not None:
-        from answerbot.store.sqlite import SqliteArticleStore
+    from answerbot.store import Store
 
-        store = SqliteArticleStore(args.sqlite)
-    else:
-        from answerbot.store.postgres import PostgresArticleStore
-
-        store = PostgresArticleStore(args.pg_url, schema=args.schema)
+    store = Store.sqlite(args.sqlite) if args.sqlite is not None else Store.postgres(args.pg_url, schema=args.schema)
     settings = Settings(max_bulk_articles=BATCH + 1, store_path=Path(os.devnull))
-    if store.get_account(ACCOUNT) is None:
+    if store.accounts.get(ACCOUNT) is None:
         AccountService(store, settings).create(ACCOUNT)
-    service = RankingService(store, HashEncoder(), settings)
+    service = Services.build(store, HashEncoder(), settings)
     with args.ack.open("a") as ack:
         for n in range(args.start, args.start + MAX_BATCHES):
             articles = [ArticleInput(i, f"title {i}", f"body of {i} " * 20, "en") for i in article_ids(n)]
             articles.append(ArticleInput("last", "last batch", f"batch {n}", "en"))
-            service.upsert_articles(ACCOUNT, articles)
+            service.articles.upsert_articles(ACCOUNT, articles)
             ack.write(f"{n}\n")
             ack.flush()
             os.fsync(ack.fileno())

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from answerbot.store.base import ArticleStore
+from answerbot.store import Store
 from tests.reliability.bulk_writer import ACCOUNT, BATCH, DIM, article_ids
 from tests.reliability.harness import REPO
 
@@ -38,11 +38,11 @@ def _acked(ack: Path) -> list[int]:
     return [int(line) for line in text.split("\n")[:-1] if line]  # only newline-terminated lines
 
 
-def check_store(store: ArticleStore, acked: list[int]) -> int:
+def check_store(store: Store, acked: list[int]) -> int:
     """Assert the store is consistent with the acknowledgements; returns the highest batch present."""
     articles = []
     offset = 0
-    while page := store.list(ACCOUNT, 1000, offset):
+    while page := store.articles.list(ACCOUNT, 1000, offset):
         articles.extend(page)
         offset += len(page)
     by_batch = Counter(a.article_id.split("-")[0] for a in articles if a.article_id != "last")
@@ -52,10 +52,10 @@ def check_store(store: ArticleStore, acked: list[int]) -> int:
     missing = sorted(set(acked) - set(present))
     assert not missing, f"acknowledged batches missing after the crash: {missing}"
     assert all(a.vector is not None and a.vector.shape == (DIM,) and a.model_version == "1" for a in articles)
-    assert store.stale("1", ACCOUNT) == []
-    assert store.count(ACCOUNT) == len(articles) == BATCH * len(present) + (1 if present else 0)
+    assert store.vectors.count_pending("1", account=ACCOUNT) == 0
+    assert store.articles.count(ACCOUNT) == len(articles) == BATCH * len(present) + (1 if present else 0)
     if present:
-        last = store.get(ACCOUNT, "last")
+        last = store.articles.get(ACCOUNT, "last")
         assert last is not None
         n = int(last.body.split()[-1])
         assert n in present and n >= max(acked, default=-1) and n == present[-1], (n, present[-3:])
@@ -65,7 +65,7 @@ def check_store(store: ArticleStore, acked: list[int]) -> int:
 
 
 def crash_rounds(
-    writer_args: list[str], open_store: Callable[[], ArticleStore], work: Path, rounds: int, seed: int = 0
+    writer_args: list[str], open_store: Callable[[], Store], work: Path, rounds: int, seed: int = 0
 ) -> list[CrashRound]:
     """``rounds`` times: start the writer, let it acknowledge a few batches, SIGKILL it, reopen and check."""
     rng = random.Random(seed)

@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 
 from answerbot.api import create_app
 from answerbot.encoders.base import EncoderError
-from answerbot.service import AccountService, ArticleInput, RankingService
+from answerbot.service import AccountService, ArticleInput, Services
 from answerbot.settings import Settings
-from answerbot.store import sqlite as sqlite_store
-from answerbot.store.sqlite import SqliteArticleStore
+from answerbot.store import Store
 from tests.api.conftest import ADMIN, ADMIN_KEY, ARTICLES
 from tests.store.conftest import postgres_store
+from tests.store.test_migrations import PREVIOUS as PREVIOUS_RELEASE
 
 
 @pytest.fixture
@@ -92,26 +92,28 @@ def test_lexical_fallback_is_a_patchable_account_setting(client: TestClient, spy
 
 
 def test_service_recommend_falls_back_without_the_api(settings: Settings, make_spy) -> None:
-    store = SqliteArticleStore(settings.store_path)
+    store = Store.sqlite(settings.store_path)
     try:
         AccountService(store, settings).create("lenient", lexical_fallback=True)
         AccountService(store, settings).create("strict")
         spy = make_spy()
-        service = RankingService(store, spy, settings)
+        service = Services.build(store, spy, settings)
         for account in ("lenient", "strict"):
-            service.upsert_articles(account, [ArticleInput(a["id"], a["title"], a["body"]) for a in ARTICLES])
+            service.articles.upsert_articles(
+                account, [ArticleInput(a["article_id"], a["title"], a["body"]) for a in ARTICLES]
+            )
         spy.fail = True
-        rec = service.recommend("lenient", "two-factor login", 3)
+        rec = service.ranking.recommend("lenient", "two-factor login", 3)
         assert rec.fallback == "lexical" and rec.articles[0].article_id == "2fa"
         with pytest.raises(EncoderError):
-            service.recommend("strict", "two-factor login", 3)
+            service.ranking.recommend("strict", "two-factor login", 3)
     finally:
         store.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_store_keeps_lexical_fallback(backend: str, tmp_path: Path, settings: Settings) -> None:
-    store = SqliteArticleStore(tmp_path / "s.sqlite") if backend == "sqlite" else postgres_store()
+    store = Store.sqlite(tmp_path / "s.sqlite") if backend == "sqlite" else postgres_store()
     try:
         accounts = AccountService(store, settings)
         accounts.create("a", lexical_fallback=True)
@@ -122,23 +124,24 @@ def test_store_keeps_lexical_fallback(backend: str, tmp_path: Path, settings: Se
         assert [x.lexical_fallback for x in accounts.list()] == [False, True]
     finally:
         if backend == "postgres":
-            store.drop_schema()  # type: ignore[attr-defined]
+            store.drop_schema()
         store.close()
 
 
 def test_sqlite_store_without_the_column_gains_it(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as conn:  # a schema-2 store from before issue 8
-        for statement in sqlite_store.split_statements(sqlite_store._ARTICLES + sqlite_store._TENANCY):
+    script = (PREVIOUS_RELEASE / "sqlite.sql").read_text()
+    with sqlite3.connect(path) as conn:  # a schema-2 store, from before lexical fallback and model versions
+        for statement in script[: script.index("CREATE TABLE IF NOT EXISTS article_vectors")].split(";"):
             conn.execute(statement)
         conn.execute(
             "INSERT INTO accounts (account_id, key_hash, score_threshold, hybrid, created_at) "
             "VALUES ('old', NULL, NULL, 1, '2025-01-01T00:00:00.000000Z')"
         )
         conn.execute("PRAGMA user_version = 2")
-    store = SqliteArticleStore(path)
+    store = Store.sqlite(path)
     try:
-        old = store.get_account("old")
+        old = store.accounts.get("old")
         assert old is not None and old.hybrid and old.lexical_fallback is False
     finally:
         store.close()

@@ -61,14 +61,14 @@ def test_enquiry_over_max_enquiry_chars(client: TestClient) -> None:
 
 
 def test_bulk_batch_over_max_bulk_articles(client: TestClient) -> None:
-    articles = [{"id": f"a{i}", "title": "t", "body": "b"} for i in range(7)]
+    articles = [{"article_id": f"a{i}", "title": "t", "body": "b"} for i in range(7)]
     response = client.put("/v1/accounts/acme/articles", json={"articles": articles})
     _error(response, 413, "body.articles", "7 articles", "ANSWERBOT_MAX_BULK_ARTICLES")
     assert client.get("/v1/accounts/acme/articles").json()["total"] == len(ARTICLES)
 
 
 def test_bulk_write_past_max_articles_per_account(client: TestClient) -> None:
-    articles = [{"id": f"new{i}", "title": "t", "body": "b"} for i in range(4)]  # 5 + 4 > 8
+    articles = [{"article_id": f"new{i}", "title": "t", "body": "b"} for i in range(4)]  # 5 + 4 > 8
     response = client.put("/v1/accounts/acme/articles", json={"articles": articles})
     _error(response, 409, "body.articles", "acme", "limit of 8", "ANSWERBOT_MAX_ARTICLES_PER_ACCOUNT")
     assert response.json()["error"]["code"] == "quota_exceeded"
@@ -77,7 +77,7 @@ def test_bulk_write_past_max_articles_per_account(client: TestClient) -> None:
 
 
 def test_single_write_past_max_articles_per_account(client: TestClient) -> None:
-    fill = [{"id": f"new{i}", "title": "t", "body": "b"} for i in range(3)]
+    fill = [{"article_id": f"new{i}", "title": "t", "body": "b"} for i in range(3)]
     assert client.put("/v1/accounts/acme/articles", json={"articles": fill}).status_code == 200
     response = client.put("/v1/accounts/acme/articles/one-more", json={"title": "t", "body": "b"})
     _error(response, 409, "path.article_id", "limit of 8")
@@ -86,6 +86,6 @@ def test_single_write_past_max_articles_per_account(client: TestClient) -> None:
 
 
 def test_upload_past_max_articles_per_account(client: TestClient) -> None:
-    table = "id,title,body\n" + "".join(f"up{i},t{i},b{i}\n" for i in range(4))
+    table = "article_id,title,body\n" + "".join(f"up{i},t{i},b{i}\n" for i in range(4))
     response = client.post("/v1/accounts/acme/articles/upload", files={"file": ("kb.csv", table, "text/csv")})
     _error(response, 409, "body.file", "limit of 8")

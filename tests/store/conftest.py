@@ -1,4 +1,5 @@
-"""The ``store`` fixture runs each contract test on SQLite and on PostgreSQL (a schema per test, dropped after)."""
+"""The ``store`` fixture runs each contract test on SQLite and on PostgreSQL (a schema per test, dropped after);
+``vectors`` and ``stale`` read what a test wants to see through the repositories."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import psycopg
 import pytest
 
-from answerbot.store.sqlite import SqliteArticleStore
+from answerbot.store import Store, StoredArticle
 
 PG_URL = os.environ.get("ANSWERBOT_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -28,19 +30,30 @@ def postgres_reachable() -> str | None:
 _PG_DOWN = postgres_reachable()
 
 
-def postgres_store():
-    """A PostgresArticleStore in a fresh schema; skips the test only when the server is unreachable."""
+def postgres_store() -> Store:
+    """A PostgreSQL store in a fresh schema; skips the test only when the server is unreachable."""
     if _PG_DOWN is not None:
         pytest.skip(_PG_DOWN)
-    from answerbot.store.postgres import PostgresArticleStore
+    return Store.postgres(PG_URL, schema=f"answerbot_test_{uuid.uuid4().hex[:12]}")
 
-    return PostgresArticleStore(PG_URL, schema=f"answerbot_test_{uuid.uuid4().hex[:12]}")
+
+def vectors(store: Store, account: str, version: str) -> tuple[list[str], np.ndarray]:
+    """Ids (ordered) and matrix of the account's up-to-date vectors of ``version``."""
+    found = store.vectors.for_index(account, version)
+    if not found:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [a.article_id for a in found], np.stack([a.vector for a in found if a.vector is not None])
+
+
+def stale(store: Store, version: str, account: str | None = None) -> list[StoredArticle]:
+    """Every article without an up-to-date vector of ``version``, by account and id."""
+    return store.vectors.pending(version, account=account, limit=1_000_000)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def store(request, tmp_path: Path) -> Iterator:
+def store(request, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
-        s = SqliteArticleStore(tmp_path / "sub" / "articles.sqlite")
+        s = Store.sqlite(tmp_path / "sub" / "articles.sqlite")
         yield s
         s.close()
         return

@@ -7,11 +7,10 @@ from functools import partial
 
 from fastapi import APIRouter
 
-from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, ServiceDep
+from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, RankingDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import RecommendationIn, RecommendationOut
 from answerbot.encoders.base import EncoderError
-from answerbot.service.fallback import lexical_recommendation
 
 __all__ = ["router"]
 
@@ -20,7 +19,7 @@ router = APIRouter(prefix="/v1/accounts/{account}", tags=["recommendations"], re
 
 @router.post("/recommendations")
 async def recommend(
-    account: AccountDep, payload: RecommendationIn, service: ServiceDep, batcher: BatcherDep, metrics: MetricsDep
+    account: AccountDep, payload: RecommendationIn, ranking: RankingDep, batcher: BatcherDep, metrics: MetricsDep
 ) -> RecommendationOut:
     """The account's articles most similar to the enquiry, best first, over the score threshold.
 
@@ -31,43 +30,26 @@ async def recommend(
     When the encoder is down: 503 with ``Retry-After``, or, for an account with ``lexical_fallback``, BM25
     results flagged ``"fallback": "lexical"``.
     """
-    k = service.check_enquiry(payload.enquiry, payload.top_k)
+    ranking.check_enquiry(payload.enquiry, payload.top_k)
     # the encoder (micro-batched, in a worker thread) and language detection (another thread) overlap
     query, language = await asyncio.gather(
         batcher.encode(payload.enquiry),
-        asyncio.to_thread(service.detect_language, payload.enquiry),
+        asyncio.to_thread(ranking.detect_language, payload.enquiry),
         return_exceptions=True,
     )
-    if isinstance(language, BaseException):
-        raise language
-    if isinstance(query, BaseException) and account.active_version not in (None, service.model_version):
-        query = None  # the account ranks with another version's encoder: recommend() encodes, or falls back
-    if isinstance(query, BaseException):
-        if not (isinstance(query, EncoderError) and account.lexical_fallback):
-            raise query
-        fallback = partial(
-            lexical_recommendation,
-            service,
-            account,
-            payload.enquiry,
-            k,
-            locale=payload.locale,
-            labels=payload.labels,
-            language=language,
-        )
-        recommendation = await asyncio.to_thread(fallback)
-        metrics.outcomes.labels(recommendation.outcome).inc()
-        return RecommendationOut.from_recommendation(recommendation, explained=False)
+    for result in (language, query):
+        if isinstance(result, BaseException) and not isinstance(result, EncoderError):
+            raise result
     run = partial(
-        service.recommend,
+        ranking.recommend,
         account.account_id,
         payload.enquiry,
-        k,
+        payload.top_k,
         locale=payload.locale,
         labels=payload.labels,
         explain=payload.explain,
         query=query,
-        language=language,
+        language=None if isinstance(language, BaseException) else language,
     )
     recommendation = await asyncio.to_thread(run)
     metrics.outcomes.labels(recommendation.outcome).inc()

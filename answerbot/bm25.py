@@ -1,4 +1,5 @@
-"""BM25 baseline over the same tokens the model sees (``answerbot.text.tokenize``), via ``bm25s``."""
+"""BM25 over the same tokens the model sees (``answerbot.text.tokenize``), via ``bm25s``: hybrid scoring and the
+lexical fallback of the service, and the BM25 baseline of the evaluations."""
 
 from __future__ import annotations
 

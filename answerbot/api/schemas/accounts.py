@@ -1,0 +1,62 @@
+"""Account bodies: create, change settings, the account as shown, its key shown once."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from answerbot.api.schemas.common import In
+from answerbot.service import ID_PATTERN
+from answerbot.store import Account
+
+__all__ = ["AccountCreateIn", "AccountKeyOut", "AccountOut", "AccountPatchIn", "AccountsOut"]
+
+
+class AccountCreateIn(In):
+    """A new tenant; ``score_threshold`` None means the global ``ANSWERBOT_SCORE_THRESHOLD``."""
+
+    account_id: str = Field(pattern=ID_PATTERN)
+    score_threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
+    hybrid: bool = False
+    lexical_fallback: bool = Field(
+        default=False, description="When the encoder is down, answer with BM25 results (flagged) instead of 503."
+    )
+
+
+class AccountPatchIn(In):
+    """Settings to change; an explicit null ``score_threshold`` goes back to the global default."""
+
+    score_threshold: float | None = Field(default=None, ge=-1.0, le=1.0)
+    hybrid: bool | None = None
+    lexical_fallback: bool | None = None
+
+
+class AccountOut(BaseModel):
+    account_id: str
+    score_threshold: float | None
+    effective_score_threshold: float
+    hybrid: bool
+    lexical_fallback: bool = False
+    created_at: str
+
+    @classmethod
+    def from_account(cls, account: Account, default_threshold: float) -> AccountOut:
+        threshold = account.score_threshold
+        return cls(
+            account_id=account.account_id,
+            score_threshold=threshold,
+            effective_score_threshold=default_threshold if threshold is None else threshold,
+            hybrid=account.hybrid,
+            lexical_fallback=account.lexical_fallback,
+            created_at=account.created_at,
+        )
+
+
+class AccountKeyOut(BaseModel):
+    """An account and its API key: the key is shown only here, store it now."""
+
+    account: AccountOut
+    api_key: str
+
+
+class AccountsOut(BaseModel):
+    items: list[AccountOut]

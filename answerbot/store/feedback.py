@@ -1,0 +1,69 @@
+"""Feedback on interactions (resolutions, rejections with a reason) and the per-day analytics over both."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, func, select
+
+from answerbot.store.database import Database
+from answerbot.store.records import REJECTION_REASONS, DailyCounts, FeedbackRecord
+from answerbot.store.tables import feedback, interactions
+
+__all__ = ["FeedbackRepository"]
+
+
+class FeedbackRepository:
+    """The ``feedback`` table, and analytics joining it with ``interactions``."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, record: FeedbackRecord) -> None:
+        """Record feedback; Duplicate for a second resolution, or a second rejection of the same article;
+        StoreError when the interaction does not exist."""
+        values = {
+            "account": record.account,
+            "interaction_id": record.interaction_id,
+            "kind": record.kind,
+            "article_id": record.article_id or "",
+            "reason": record.reason,
+            "day": record.day,
+            "created_at": record.created_at,
+        }
+        with self._db.write(f"{record.kind} of interaction {record.interaction_id!r}") as conn:
+            conn.execute(feedback.insert().values(values))
+
+    def analytics(self, account: str, first_day: str, last_day: str) -> list[DailyCounts]:
+        """Counts per UTC day in [first_day, last_day] with at least one interaction, ordered by day."""
+        i, f = interactions.c, feedback.c
+        attempts_query = (
+            select(
+                i.day, func.count().label("attempts"), func.sum(case((i.n_offered > 0, 1), else_=0)).label("offered")
+            )
+            .where(i.account == account, i.day.between(first_day, last_day))
+            .group_by(i.day)
+            .order_by(i.day)
+        )
+        feedback_query = (
+            select(f.day, f.kind, f.reason, func.count().label("n"))
+            .where(f.account == account, f.day.between(first_day, last_day))
+            .group_by(f.day, f.kind, f.reason)
+        )
+        with self._db.read(f"analytics of account {account!r}") as conn:
+            attempts = conn.execute(attempts_query).all()
+            by_day: dict[str, dict[str, int]] = {}
+            for day, kind, reason, n in conn.execute(feedback_query):
+                by_day.setdefault(day, {})["resolution" if kind == "resolution" else reason] = int(n)
+        days = []
+        for day, total, offered in attempts:
+            counts = by_day.get(day, {})
+            days.append(
+                DailyCounts(
+                    day=day,
+                    attempts=int(total),
+                    offered=int(offered),
+                    unoffered=int(total) - int(offered),
+                    resolutions=counts.get("resolution", 0),
+                    rejections={reason: counts.get(reason, 0) for reason in REJECTION_REASONS},
+                )
+            )
+        return days
