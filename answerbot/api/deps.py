@@ -6,7 +6,8 @@ A key of another account gets the same 404 as a missing account, so account ids 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader
@@ -41,8 +42,6 @@ __all__ = [
     "RankingDep",
     "ServicesDep",
     "SettingsDep",
-    "get_services",
-    "get_settings_dep",
 ]
 
 API_KEY_HEADER = "X-API-Key"
@@ -53,29 +52,19 @@ _api_key = APIKeyHeader(
 )
 
 
-def get_services(request: Request) -> Services:
-    """The services the lifespan built."""
-    services: Services = request.app.state.services
-    return services
+def _from_state(name: str) -> Callable[[Request], Any]:
+    """A dependency returning ``app.state.<name>`` (set by ``create_app`` or the lifespan)."""
+
+    def get(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    return get
 
 
-def get_batcher(request: Request) -> MicroBatcher:
-    batcher: MicroBatcher = request.app.state.batcher
-    return batcher
-
-
-def get_metrics(request: Request) -> Metrics:
-    metrics: Metrics = request.app.state.metrics
-    return metrics
-
-
-def get_settings_dep(request: Request) -> Settings:
-    """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
+ServicesDep = Annotated[Services, Depends(_from_state("services"))]
+BatcherDep = Annotated[MicroBatcher, Depends(_from_state("batcher"))]
+MetricsDep = Annotated[Metrics, Depends(_from_state("metrics"))]
+SettingsDep = Annotated[Settings, Depends(_from_state("settings"))]
 
 
 def get_ranking(services: ServicesDep) -> RankingService:
@@ -98,9 +87,6 @@ RankingDep = Annotated[RankingService, Depends(get_ranking)]
 ArticlesDep = Annotated[ArticleService, Depends(get_articles)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 FeedbackDep = Annotated[FeedbackService, Depends(get_feedback)]
-BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
-MetricsDep = Annotated[Metrics, Depends(get_metrics)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 AccountPath = Annotated[
     str, Path(pattern=ID_PATTERN, description="Account id: 1-128 letters, digits, '.', '_' or '-'.")
 ]

@@ -12,12 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from answerbot.service.encoding import Encoders
-from answerbot.service.errors import AccountNotFound, ArticleNotFound, InputTooLarge, InvalidInput, QuotaExceeded
-from answerbot.service.indexes import Indexes
+from answerbot.service.errors import ArticleNotFound, InputTooLarge, InvalidInput, QuotaExceeded
+from answerbot.service.parts import ServiceParts
 from answerbot.service.validation import MAX_PAGE_SIZE, ArticleInput, check_article, check_id
-from answerbot.settings import Settings
-from answerbot.store import Account, OverQuota, Store, StoredArticle, content_hash, utc_now
+from answerbot.store import Account, OverQuota, StoredArticle, content_hash, utc_now
 from answerbot.text import article_text
 
 __all__ = ["ArticlePage", "ArticleService", "ArticleWrite", "UpsertCounts", "WriteStatus"]
@@ -58,18 +56,12 @@ class ArticlePage:
     offset: int
 
 
-class ArticleService:
+class ArticleService(ServiceParts):
     """Creates, replaces, reads and deletes an account's articles."""
-
-    def __init__(self, store: Store, encoders: Encoders, indexes: Indexes, settings: Settings) -> None:
-        self.store = store
-        self.encoders = encoders
-        self.indexes = indexes
-        self.settings = settings
 
     def upsert_article(self, account: str, article: ArticleInput) -> ArticleWrite:
         """Create or replace one article; encodes it unless content and vector are current."""
-        found = self._account(account)
+        found = self.accounts.get(account)
         return self._upsert(found, [check_article(self.settings, article)], "article_id")[0]
 
     def upsert_articles(self, account: str, articles: Sequence[ArticleInput], field: str = "articles") -> UpsertCounts:
@@ -77,7 +69,7 @@ class ArticleService:
 
         ``field`` names the upload in a quota error (``articles``, or ``file`` for a table upload).
         """
-        found = self._account(account)
+        found = self.accounts.get(account)
         limit = self.settings.max_bulk_articles
         if len(articles) > limit:
             raise InputTooLarge(
@@ -104,7 +96,7 @@ class ArticleService:
 
     def delete_article(self, account: str, article_id: str) -> None:
         """Delete one article; AccountNotFound / ArticleNotFound when absent."""
-        self._account(account)
+        self.accounts.get(account)
         check_id(article_id, "article_id", "article id")
         if not self.store.articles.delete(account, article_id):
             raise ArticleNotFound(account, article_id)
@@ -112,7 +104,7 @@ class ArticleService:
 
     def get_article(self, account: str, article_id: str) -> StoredArticle:
         """One article; AccountNotFound / ArticleNotFound when absent."""
-        self._account(account)
+        self.accounts.get(account)
         check_id(article_id, "article_id", "article id")
         article = self.store.articles.get(account, article_id)
         if article is None:
@@ -121,7 +113,7 @@ class ArticleService:
 
     def list_articles(self, account: str, limit: int = 20, offset: int = 0) -> ArticlePage:
         """One page of an account's articles ordered by id; AccountNotFound for an unknown account."""
-        self._account(account)
+        self.accounts.get(account)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidInput("limit", f"limit={limit} is out of range; use 1 to {MAX_PAGE_SIZE}")
         if offset < 0:
@@ -129,13 +121,6 @@ class ArticleService:
         total = self.store.articles.count(account)
         items = tuple(self.store.articles.list(account, limit, offset))
         return ArticlePage(items=items, total=total, limit=limit, offset=offset)
-
-    def _account(self, account: str) -> Account:
-        check_id(account, "account", "account")
-        found = self.store.accounts.get(account)
-        if found is None:
-            raise AccountNotFound(account)
-        return found
 
     def _upsert(self, account: Account, articles: Sequence[ArticleInput], field: str) -> list[ArticleWrite]:
         """Write validated articles in one transaction, encoding only those without a current vector.
@@ -192,7 +177,7 @@ class ArticleService:
         if to_write:
             self._write([writes[i].article for i in to_write], field)
             self.indexes.invalidate(name)
-            now_on = self._account(name)
+            now_on = self.accounts.get(name)
             if (now_on.active_version or self.encoders.model_version) != version:  # switched while we encoded
                 return self._upsert(now_on, articles, field)
         return writes

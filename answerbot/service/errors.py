@@ -17,6 +17,7 @@ __all__ = [
     "InputTooLarge",
     "InteractionNotFound",
     "InvalidInput",
+    "NotFound",
     "QuotaExceeded",
     "ServiceError",
     "Unauthorized",
@@ -50,43 +51,39 @@ class Forbidden(ServiceError):
     field = "x-api-key"
 
 
-class AccountNotFound(ServiceError):
-    """No such account, or one the caller's key does not open (the two are not told apart)."""
+class NotFound(ServiceError):
+    """Something the request names does not exist (or the caller's key does not open it)."""
 
     status = 404
-    code = "account_not_found"
-    field = "account"
+    code = "not_found"
+
+
+class AccountNotFound(NotFound):
+    """No such account, or one the caller's key does not open (the two are not told apart)."""
+
+    code, field = "account_not_found", "account"
 
     def __init__(self, account: str) -> None:
-        self.account = account
         super().__init__(f"account {account!r} not found; check the account id and that your API key belongs to it")
 
 
-class ArticleNotFound(ServiceError):
+class ArticleNotFound(NotFound):
     """The account has no article with this id."""
 
-    status = 404
-    code = "article_not_found"
-    field = "article_id"
+    code, field = "article_not_found", "article_id"
 
     def __init__(self, account: str, article_id: str) -> None:
-        self.account = account
-        self.article_id = article_id
         super().__init__(f"account {account!r} has no article {article_id!r}; check the article id")
 
 
-class InteractionNotFound(ServiceError):
+class InteractionNotFound(NotFound):
     """The account has no interaction with this id."""
 
-    status = 404
-    code = "interaction_not_found"
-    field = "interaction_id"
+    code, field = "interaction_not_found", "interaction_id"
 
     def __init__(self, account: str, interaction_id: str) -> None:
-        self.interaction_id = interaction_id
-        super().__init__(
-            f"account {account!r} has no interaction {interaction_id!r}; use the interaction_id of a recommendation"
-        )
+        what = f"account {account!r} has no interaction {interaction_id!r}"
+        super().__init__(f"{what}; use the interaction_id of a recommendation")
 
 
 class Conflict(ServiceError):

@@ -23,13 +23,10 @@ from answerbot.index import AccountIndex
 from answerbot.lang import LanguageGuess, detect_language
 from answerbot.service import explain as explaining
 from answerbot.service import hybrid
-from answerbot.service.encoding import Encoders
-from answerbot.service.errors import AccountNotFound
-from answerbot.service.indexes import Indexes
+from answerbot.service.parts import ServiceParts
 from answerbot.service.selection import ANY_MATCH, RankedArticle, Selection, ranked_articles, select
-from answerbot.service.validation import check_enquiry, check_filters, check_id
-from answerbot.settings import Settings
-from answerbot.store import Account, Interaction, Store, utc_now
+from answerbot.service.validation import check_enquiry, check_filters
+from answerbot.store import Account, Interaction, utc_now
 
 __all__ = ["LEXICAL", "RankingService", "Recommendation"]
 
@@ -57,22 +54,8 @@ class Recommendation:
         return "offered" if self.articles else "unoffered"
 
 
-class RankingService:
+class RankingService(ServiceParts):
     """Ranks an account's articles for an enquiry and records every request as an interaction."""
-
-    def __init__(self, store: Store, encoders: Encoders, indexes: Indexes, settings: Settings) -> None:
-        self.store = store
-        self.encoders = encoders
-        self.indexes = indexes
-        self.settings = settings
-
-    def account(self, account: str) -> Account:
-        """The account; AccountNotFound when it does not exist."""
-        check_id(account, "account", "account")
-        found = self.store.accounts.get(account)
-        if found is None:
-            raise AccountNotFound(account)
-        return found
 
     def version_of(self, account: Account) -> str:
         """The model version ``account`` is ranked with: its active version, else the served one."""
@@ -80,7 +63,7 @@ class RankingService:
 
     def index(self, account: str) -> AccountIndex:
         """The account's AccountIndex of its active version (cached)."""
-        return self.indexes.get(account, self.version_of(self.account(account)))
+        return self.indexes.get(account, self.version_of(self.accounts.get(account)))
 
     def check_enquiry(self, enquiry: str, top_k: int | None) -> int:
         """Validate an enquiry and top_k (default ``ANSWERBOT_DEFAULT_TOP_K``); returns k."""
@@ -113,7 +96,7 @@ class RankingService:
         account is on the served version. ``language`` is the enquiry's language when already detected.
         Ties are broken by article id.
         """
-        found = self.account(account)
+        found = self.accounts.get(account)
         k = check_enquiry(self.settings, enquiry, top_k)
         check_filters(locale, labels)
         version = self.version_of(found)

@@ -10,6 +10,7 @@ from answerbot.service.articles import ArticleService
 from answerbot.service.encoding import EncoderFactory, Encoders
 from answerbot.service.feedback import FeedbackService
 from answerbot.service.indexes import Indexes
+from answerbot.service.parts import ServiceParts
 from answerbot.service.ranking import RankingService
 from answerbot.service.status import StoreStatusReader
 from answerbot.settings import Settings
@@ -19,14 +20,11 @@ __all__ = ["Services"]
 
 
 @dataclass(frozen=True)
-class Services:
-    """Articles, ranking, accounts, feedback and store status, sharing one encoder registry and index cache."""
+class Services(ServiceParts):
+    """The parts (store, accounts, encoders, index cache, settings) and the services built on them."""
 
-    store: Store
-    encoders: Encoders
     articles: ArticleService
     ranking: RankingService
-    accounts: AccountService
     feedback: FeedbackService
     status: StoreStatusReader
 
@@ -36,14 +34,11 @@ class Services:
     ) -> Services:
         """Services over ``store`` serving ``encoder``; ``encoder_for(version)`` builds encoders of other
         versions that accounts are still active on (None: only ``encoder``'s version can be ranked)."""
-        encoders = Encoders(encoder, encoder_for)
-        indexes = Indexes(store)
+        parts = (store, AccountService(store, settings), Encoders(encoder, encoder_for), Indexes(store), settings)
         return cls(
-            store=store,
-            encoders=encoders,
-            articles=ArticleService(store, encoders, indexes, settings),
-            ranking=RankingService(store, encoders, indexes, settings),
-            accounts=AccountService(store, settings),
+            *parts,
+            articles=ArticleService(*parts),
+            ranking=RankingService(*parts),
             feedback=FeedbackService(store),
             status=StoreStatusReader(store, encoder.model_version, settings.status_max_age_s),
         )

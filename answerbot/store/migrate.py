@@ -1,9 +1,13 @@
 """Bring a store's schema to the newest revision with Alembic; run whenever a store opens.
 
-All revisions run in one write transaction (PostgreSQL: under an advisory lock, SQLite: ``BEGIN IMMEDIATE``),
-so two processes opening a store at once migrate it once, and a failed migration leaves it untouched.
-A store written by answerbot 0.1 (no ``alembic_version`` table, schema version 3) is completed by
-revision ``0001`` and then upgraded like any other. A store newer than this code is refused.
+- An empty database gets the tables of ``answerbot.store.tables`` (declared once, for both dialects) and is
+  stamped with the newest revision: the revisions only describe changes between releases.
+- A store of answerbot 0.1 (no ``alembic_version``, store schema version 3) is stamped ``0001``, the baseline,
+  and upgraded through the later revisions.
+- Any other store is upgraded from its revision. A store newer than this code, or older than 0.1, is refused.
+
+All of it runs in one write transaction (PostgreSQL: under an advisory lock; SQLite: ``BEGIN IMMEDIATE``), so
+two processes opening a store at once migrate it once, and a failed migration leaves the store untouched.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, select, text
+from sqlalchemy import Connection, delete, inspect, select, text
 
 from answerbot.store.database import Database
 from answerbot.store.errors import StoreError
-from answerbot.store.tables import SCHEMA_VERSION, meta
+from answerbot.store.tables import LEGACY_SCHEMA_VERSION, SCHEMA_VERSION, articles, meta, metadata
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = ["BASELINE", "alembic_config", "current_revision", "head_revision", "upgrade"]
 
+BASELINE = "0001"
+"""The revision that stands for answerbot 0.1's schema."""
 _PG_MIGRATION_LOCK = 4242
 
 
@@ -52,26 +58,40 @@ def _schema_version(conn: Connection) -> int:
     return int(value) if value is not None else 0
 
 
-def _refuse_newer(conn: Connection, db: Database) -> None:
-    script = ScriptDirectory.from_config(alembic_config())
-    known = {revision.revision for revision in script.walk_revisions()}
-    current = current_revision(conn)
-    version = _schema_version(conn)
-    if (current is not None and current not in known) or version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{db.where} has schema version {version} (revision {current}), newer than the supported "
-            f"{SCHEMA_VERSION} (revision {head_revision()}); upgrade answerbot or point the store elsewhere"
-        )
+def _mark_schema_version(conn: Connection) -> None:
+    """Write ``SCHEMA_VERSION`` where answerbot 0.1 reads it, so that 0.1 refuses the store."""
+    conn.execute(delete(meta).where(meta.c.key == "schema_version"))
+    conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+    if conn.dialect.name == "sqlite":
+        conn.execute(text(f"PRAGMA user_version = {SCHEMA_VERSION}"))
 
 
 def upgrade(db: Database) -> None:
-    """Apply every revision the store lacks, in one transaction; StoreError when it is newer than this code."""
+    """Create, or migrate, the store's schema to the newest revision (StoreError when it cannot)."""
     config = alembic_config()
     with db.write("migrating the store schema") as conn:
         if db.dialect == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
-        _refuse_newer(conn, db)
-        if current_revision(conn) == head_revision():
-            return
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        current, version, head = current_revision(conn), _schema_version(conn), head_revision()
+        known = {revision.revision for revision in ScriptDirectory.from_config(config).walk_revisions()}
+        if (current is not None and current not in known) or version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{db.where} has schema version {version} (revision {current}), newer than the supported "
+                f"{SCHEMA_VERSION} (revision {head}); upgrade answerbot or point the store elsewhere"
+            )
+        if current == head:
+            return
+        if current is None and not inspect(conn).has_table(articles.name):
+            metadata.create_all(conn)
+            command.stamp(config, "head")
+        else:
+            if current is None and version != LEGACY_SCHEMA_VERSION:
+                raise StoreError(
+                    f"{db.where} has schema version {version}, from before answerbot 0.1; open it once with "
+                    f"answerbot 0.1.0 (which upgrades it to version {LEGACY_SCHEMA_VERSION}), then with this one"
+                )
+            if current is None:
+                command.stamp(config, BASELINE)
+            command.upgrade(config, "head")
+        _mark_schema_version(conn)

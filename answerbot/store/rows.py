@@ -58,44 +58,33 @@ def article_to_row(article: StoredArticle) -> dict[str, Any]:
     }
 
 
+def _pick(row: RowMapping, *names: str) -> dict[str, Any]:
+    """The columns that go into a record unchanged."""
+    return {name: row[name] for name in names}
+
+
 def article_from_row(row: RowMapping) -> StoredArticle:
     blob = row["vector"]
     return StoredArticle(
-        account=row["account"],
-        article_id=row["article_id"],
-        title=row["title"],
-        body=row["body"],
-        locale=row["locale"],
+        **_pick(row, "account", "article_id", "title", "body", "locale", "content_hash", "model_version", "updated_at"),
         labels=tuple(json.loads(row["labels"])),
-        content_hash=row["content_hash"],
         vector=None if blob is None else vector_from_blob(blob),
-        model_version=row["model_version"],
-        updated_at=row["updated_at"],
     )
 
 
 def account_from_row(row: RowMapping) -> Account:
     threshold = row["score_threshold"]
     return Account(
-        account_id=row["account_id"],
-        key_hash=row["key_hash"],
+        **_pick(row, "account_id", "key_hash", "created_at", "active_version"),
         score_threshold=None if threshold is None else float(threshold),
         hybrid=bool(row["hybrid"]),
-        created_at=row["created_at"],
         lexical_fallback=bool(row["lexical_fallback"]),
-        active_version=row["active_version"],
     )
 
 
 def interaction_from_row(row: RowMapping) -> Interaction:
-    return Interaction(
-        account=row["account"],
-        interaction_id=row["interaction_id"],
-        created_at=row["created_at"],
-        day=row["day"],
-        language=row["language"],
-        offered=tuple(json.loads(row["offered"])),
-    )
+    offered = tuple(json.loads(row["offered"]))
+    return Interaction(**_pick(row, "account", "interaction_id", "created_at", "day", "language"), offered=offered)
 
 
 def _insert(conn: Connection, table: Table) -> PgInsert | SqliteInsert:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.schema import SchemaItem
 
 __all__ = [
     "LEGACY_SCHEMA_VERSION",
@@ -53,18 +54,29 @@ LEGACY_SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
+
+def _required_text(*names: str) -> list[Column[str]]:
+    """NOT NULL text columns."""
+    return [Column(name, Text, nullable=False) for name in names]
+
+
+def _vector(table: str, required: bool) -> list[SchemaItem]:
+    """A float32 vector as little-endian bytes, and its dimension: ``length(vector) = 4 * dim``."""
+    return [
+        Column("vector", LargeBinary, nullable=not required),
+        Column("dim", Integer, nullable=not required),
+        CheckConstraint("dim > 0", name=f"{table}_dim"),
+        CheckConstraint("vector IS NULL OR length(vector) = 4 * dim", name=f"{table}_vector_size"),
+    ]
+
+
 articles = Table(
     "articles",
     metadata,
-    Column("account", Text, nullable=False),
-    Column("article_id", Text, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("body", Text, nullable=False),
+    *_required_text("account", "article_id", "title", "body"),
     Column("locale", Text),
-    Column("labels", Text, nullable=False),
-    Column("content_hash", Text, nullable=False),
-    Column("vector", LargeBinary),
-    Column("dim", Integer),
+    *_required_text("labels", "content_hash"),
+    *_vector("articles", required=False),
     Column("model_version", Text),
     Column("updated_at", Text, nullable=False),
     PrimaryKeyConstraint("account", "article_id"),
@@ -72,28 +84,20 @@ articles = Table(
     CheckConstraint("length(article_id) BETWEEN 1 AND 128", name="articles_article_id"),
     CheckConstraint("substr(labels, 1, 1) = '['", name="articles_labels"),
     CheckConstraint("length(content_hash) = 64", name="articles_content_hash"),
-    CheckConstraint("dim > 0", name="articles_dim"),
     CheckConstraint(
         "(vector IS NULL) = (model_version IS NULL) AND (vector IS NULL) = (dim IS NULL)", name="articles_vector"
     ),
-    CheckConstraint("vector IS NULL OR length(vector) = 4 * dim", name="articles_vector_size"),
     Index("articles_by_version", "model_version", "account"),
 )
 
 article_vectors = Table(
     "article_vectors",
     metadata,
-    Column("account", Text, nullable=False),
-    Column("article_id", Text, nullable=False),
-    Column("model_version", Text, nullable=False),
-    Column("content_hash", Text, nullable=False),
-    Column("vector", LargeBinary, nullable=False),
-    Column("dim", Integer, nullable=False),
+    *_required_text("account", "article_id", "model_version", "content_hash"),
+    *_vector("article_vectors", required=True),
     Column("job", Text),
     PrimaryKeyConstraint("account", "article_id", "model_version"),
     CheckConstraint("length(content_hash) = 64", name="article_vectors_content_hash"),
-    CheckConstraint("dim > 0", name="article_vectors_dim"),
-    CheckConstraint("length(vector) = 4 * dim", name="article_vectors_size"),
     Index("article_vectors_by_version", "account", "model_version", "article_id"),
 )
 
@@ -115,12 +119,7 @@ accounts = Table(
 interactions = Table(
     "interactions",
     metadata,
-    Column("account", Text, nullable=False),
-    Column("interaction_id", Text, nullable=False),
-    Column("created_at", Text, nullable=False),
-    Column("day", Text, nullable=False),
-    Column("language", Text, nullable=False),
-    Column("offered", Text, nullable=False),
+    *_required_text("account", "interaction_id", "created_at", "day", "language", "offered"),
     Column("n_offered", Integer, nullable=False),
     PrimaryKeyConstraint("account", "interaction_id"),
     CheckConstraint("length(day) = 10", name="interactions_day"),
@@ -131,13 +130,9 @@ interactions = Table(
 feedback = Table(
     "feedback",
     metadata,
-    Column("account", Text, nullable=False),
-    Column("interaction_id", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("article_id", Text, nullable=False),
+    *_required_text("account", "interaction_id", "kind", "article_id"),
     Column("reason", Text),
-    Column("day", Text, nullable=False),
-    Column("created_at", Text, nullable=False),
+    *_required_text("day", "created_at"),
     UniqueConstraint("account", "interaction_id", "kind", "article_id", name="feedback_once"),
     ForeignKeyConstraint(
         ["account", "interaction_id"], ["interactions.account", "interactions.interaction_id"], name="feedback_of"
@@ -160,9 +155,7 @@ reencode_jobs = Table(
     "reencode_jobs",
     metadata,
     Column("job_key", Text, primary_key=True),
-    Column("job_id", Text, nullable=False),
-    Column("model_version", Text, nullable=False),
-    Column("started_at", Text, nullable=False),
+    *_required_text("job_id", "model_version", "started_at"),
 )
 
 meta = Table(

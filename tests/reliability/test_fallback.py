@@ -13,7 +13,7 @@ from answerbot.api import create_app
 from answerbot.encoders.base import EncoderError
 from answerbot.service import AccountService, ArticleInput, Services
 from answerbot.settings import Settings
-from answerbot.store import Store
+from answerbot.store import Store, StoreError
 from tests.api.conftest import ADMIN, ADMIN_KEY, ARTICLES
 from tests.store.conftest import postgres_store
 from tests.store.test_migrations import PREVIOUS as PREVIOUS_RELEASE
@@ -128,7 +128,8 @@ def test_store_keeps_lexical_fallback(backend: str, tmp_path: Path, settings: Se
         store.close()
 
 
-def test_sqlite_store_without_the_column_gains_it(tmp_path: Path, settings: Settings) -> None:
+def test_sqlite_store_without_the_column_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """A store from before lexical fallback (and before answerbot 0.1): the message says how to bring it over."""
     path = tmp_path / "old.sqlite"
     script = (PREVIOUS_RELEASE / "sqlite.sql").read_text()
     with sqlite3.connect(path) as conn:  # a schema-2 store, from before lexical fallback and model versions
@@ -139,9 +140,7 @@ def test_sqlite_store_without_the_column_gains_it(tmp_path: Path, settings: Sett
             "VALUES ('old', NULL, NULL, 1, '2025-01-01T00:00:00.000000Z')"
         )
         conn.execute("PRAGMA user_version = 2")
-    store = Store.sqlite(path)
-    try:
-        old = store.accounts.get("old")
-        assert old is not None and old.hybrid and old.lexical_fallback is False
-    finally:
-        store.close()
+    with pytest.raises(StoreError, match=r"open it once with answerbot 0\.1\.0"):
+        Store.sqlite(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT account_id, hybrid FROM accounts").fetchall() == [("old", 1)]

@@ -1,5 +1,6 @@
 """Alembic migrations: a store written by the previous release (answerbot 0.1, schema version 3) keeps every
-row; older 0.x stores are completed; the migrated schema equals ``answerbot.store.tables``; newer is refused.
+row; a fresh store's schema equals ``answerbot.store.tables``; stores newer than this code or older than 0.1
+are refused with the fix.
 
 ``previous_release/*.sql`` is the DDL answerbot 0.1 ran, copied verbatim; each test fills such a store with
 raw SQL, as 0.1 wrote it, then opens it with today's ``Store``.
@@ -166,11 +167,9 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         after = _dump(previous)
         for table in ("articles", "article_vectors", "interactions", "feedback", "reencode_jobs"):
             assert after[table] == before[table], table
-        accounts_before = {row[0]: row[:-1] for row in before["accounts"]}
-        accounts_after = {row[0]: row for row in after["accounts"]}
-        assert {name: accounts_after[name][:-1] for name in accounts_before} == accounts_before
+        assert [row[:-1] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
         # explicit active versions: kept, or the version of the account's up-to-date vectors
-        assert {name: row[-1] for name, row in accounts_after.items()} == {"acme": "1", "globex": "1", "initech": "2"}
+        assert [(row[0], row[-1]) for row in after["accounts"]] == [("acme", "1"), ("globex", "1")]
         # and the repositories read the old rows
         got = store.articles.get("acme", "a1")
         assert got is not None and got.vector is not None and got.vector.tobytes() == vec(1)
@@ -194,23 +193,26 @@ def test_migrated_store_opens_again_unchanged(previous: Previous) -> None:
     assert _dump(previous) == once
 
 
-def test_schema_2_store_is_completed_without_losing_vectors(previous: Previous) -> None:
-    """A store of answerbot before vectors per version: no article_vectors, no active_version column."""
+def test_store_from_before_0_1_is_refused_with_the_fix(previous: Previous) -> None:
+    """A store of answerbot before vectors per version (schema 2): no article_vectors, no active_version."""
     with previous.raw() as conn:
         conn.execute("DROP TABLE article_vectors")
-        conn.execute("DROP TABLE reencode_jobs")
         conn.execute("ALTER TABLE accounts DROP COLUMN active_version")
         if previous.marks == "?":
             conn.execute("PRAGMA user_version = 2")
-    store = previous.open()
-    try:
-        ids, matrix = vectors(store, "acme", "1")
-        assert ids == ["a1", "a2"] and matrix[0].tobytes() == vec(1)
-        assert vectors(store, "initech", "2")[0] == ["i1"]
-        assert store.accounts.active_version("acme") == "1" and store.accounts.active_version("globex") == "1"
-        assert store.articles.count() == len(ARTICLES)
-    finally:
-        store.close()
+        else:
+            conn.execute("UPDATE answerbot_meta SET value = '2' WHERE key = 'schema_version'")
+    before = _dump_some(previous)
+    with pytest.raises(
+        StoreError, match=r"schema version 2, from before answerbot 0.1; open it once with answerbot 0.1"
+    ):
+        previous.open()
+    assert _dump_some(previous) == before  # untouched
+
+
+def _dump_some(previous: Previous) -> list[tuple[Any, ...]]:
+    with previous.raw() as conn:
+        return [tuple(row) for row in conn.execute("SELECT account, article_id, content_hash FROM articles")]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ModelWrapValidatorHandler, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
 from answerbot.api.schemas.common import In
@@ -58,6 +58,8 @@ class BulkArticlesIn(In):
 class ArticleOut(BaseModel):
     """A stored article, without its vector."""
 
+    model_config = ConfigDict(from_attributes=True)
+
     account: str
     article_id: str
     title: str
@@ -69,16 +71,7 @@ class ArticleOut(BaseModel):
 
     @classmethod
     def from_stored(cls, article: StoredArticle) -> ArticleOut:
-        return cls(
-            account=article.account,
-            article_id=article.article_id,
-            title=article.title,
-            body=article.body,
-            locale=article.locale,
-            labels=list(article.labels),
-            model_version=article.model_version,
-            updated_at=article.updated_at,
-        )
+        return cls.model_validate(article)
 
 
 class ArticlePageOut(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from answerbot.api.schemas.common import In, ModelOut
 from answerbot.service import Recommendation
@@ -39,11 +39,17 @@ class LanguageOut(BaseModel):
 
 
 class TokenWeightOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     token: str
     weight: float = Field(description="Drop in cosine similarity when the token is removed from the enquiry.")
 
 
 class RankedArticleOut(BaseModel):
+    """A ranked article (read from the service's RankedArticle)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     article_id: str
     title: str
     snippet: str
@@ -83,18 +89,5 @@ class RecommendationOut(BaseModel):
             locale_fallback=rec.locale_fallback,
             fallback="lexical" if rec.fallback == "lexical" else None,
             explain_method="occlusion" if explained and rec.fallback is None else None,
-            articles=[
-                RankedArticleOut(
-                    article_id=a.article_id,
-                    title=a.title,
-                    snippet=a.snippet,
-                    score=a.score,
-                    locale=a.locale,
-                    labels=list(a.labels),
-                    explanation=None
-                    if a.explanation is None
-                    else [TokenWeightOut(token=t.token, weight=t.weight) for t in a.explanation],
-                )
-                for a in rec.articles
-            ],
+            articles=[RankedArticleOut.model_validate(a) for a in rec.articles],
         )

@@ -1,4 +1,4 @@
-"""Every account with vectors gets an explicit active model version; the store is marked schema version 4.
+"""Every account with vectors gets an explicit active model version; SQLite stores get ``answerbot_meta``.
 
 In answerbot 0.1 an account never switched by a re-encoding job had ``active_version`` NULL, meaning
 "whatever version the API serves", and the API re-encoded stale articles at start-up. The API no longer
@@ -6,8 +6,8 @@ re-encodes (the ``reencode`` job does), so NULL would leave such an account with
 after a model upgrade. Each one is set to the version most of its articles have an up-to-date vector of
 (the newer version on a tie); accounts without vectors keep NULL until their first article is written.
 
-``answerbot_meta.schema_version`` (and SQLite's ``user_version``) become 4, so answerbot 0.1, which refuses
-a schema newer than 3, does not write to a migrated store.
+``answerbot_meta`` (0.1 had it on PostgreSQL only) holds the schema version on both dialects; the migration
+runner writes it after every upgrade.
 
 Revision ID: 0002
 Revises: 0001
@@ -22,8 +22,6 @@ revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
-
-SCHEMA_VERSION = 4
 
 
 def _version_key(version: str) -> tuple[int, str]:
@@ -56,10 +54,6 @@ def upgrade() -> None:
             sa.Column("key", sa.Text, primary_key=True),
             sa.Column("value", sa.Text, nullable=False),
         )
-    bind.execute(sa.text("DELETE FROM answerbot_meta WHERE key = 'schema_version'"))
-    bind.execute(sa.text(f"INSERT INTO answerbot_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}')"))
-    if bind.dialect.name == "sqlite":
-        bind.execute(sa.text(f"PRAGMA user_version = {SCHEMA_VERSION}"))
 
 
 def downgrade() -> None:
