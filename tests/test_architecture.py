@@ -6,6 +6,9 @@ framework; data readers without TensorFlow) are import-linter contracts in pypro
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import grimp
 
 
@@ -18,3 +21,14 @@ def test_no_import_cycle_among_answerbot_modules() -> None:
             if back is not None:
                 cycles.append(" -> ".join((importer, *back)))
     assert cycles == []
+
+
+def test_importing_the_api_loads_no_tensorflow_and_the_service_no_web_framework() -> None:
+    script = (
+        "import sys, answerbot.service, answerbot.store\n"
+        "web = [m for m in ('fastapi', 'starlette') if m in sys.modules]\n"
+        "import answerbot.api.main\n"
+        "print(web, [m for m in ('tensorflow', 'keras') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[] []"
