@@ -174,8 +174,12 @@ class Stack:
     work: Path
 
     @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in (self.server, self.stand_in) if p is not None]
+    def pids(self) -> dict[str, int]:
+        """The process trees whose CPU counts: the API server, and the stand-in when there is one."""
+        pids = {"api": self.server.pid}
+        if self.stand_in is not None:
+            pids["stand_in"] = self.stand_in.pid
+        return pids
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, timeout_s: float = 240.0) -> None:
@@ -219,7 +223,9 @@ def _stop(process: subprocess.Popen[bytes] | None) -> None:
 
 
 @contextmanager
-def running_stack(model_root: Path, work: Path, encoder: str, workers: int | None) -> Iterator[Stack]:
+def running_stack(
+    model_root: Path, work: Path, encoder: str, workers: int | None, stand_in_batching: bool = True
+) -> Iterator[Stack]:
     """Demo KB loaded into a fresh store, then ``answerbot serve`` (and the stand-in for gRPC)."""
     env = {
         **os.environ,
@@ -238,8 +244,9 @@ def running_stack(model_root: Path, work: Path, encoder: str, workers: int | Non
         grpc_port = free_port()
         log = work / "stand-in.log"
         command = [sys.executable, "-m", "answerbot.serving_host", "--model_base_path", str(model_root)]
-        command += ["--port", str(grpc_port), "--rest_api_port", "0", "--enable_batching=true"]
-        command += ["--batching_parameters_file", str(REPO / "serving/batching.config")]
+        command += ["--port", str(grpc_port), "--rest_api_port", "0"]
+        if stand_in_batching:
+            command += ["--enable_batching=true", "--batching_parameters_file", str(REPO / "serving/batching.config")]
         stand_in = subprocess.Popen(command, cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         _wait_port(grpc_port, stand_in, log)
         env |= {"ANSWERBOT_ENCODER": "grpc", "ANSWERBOT_SERVING_GRPC_TARGET": f"127.0.0.1:{grpc_port}"}
@@ -299,16 +306,18 @@ def run_wrk(wrk: str, stack: Stack, script: Path, connections: int, threads: int
 
 def measured_run(wrk: str, stack: Stack, script: Path, args: argparse.Namespace) -> dict[str, Any]:
     run_wrk(wrk, stack, script, args.connections, args.threads, args.warmup)
-    cpu_before, machine_before = cpu_seconds(stack.pids), machine_cpu()
+    before, machine_before = {name: cpu_seconds([pid]) for name, pid in stack.pids.items()}, machine_cpu()
     result = run_wrk(wrk, stack, script, args.connections, args.threads, args.seconds)
-    cpu_after, machine_after = cpu_seconds(stack.pids), machine_cpu()
-    used = {k: cpu_after[k] - cpu_before[k] for k in cpu_before}
+    after, machine_after = {name: cpu_seconds([pid]) for name, pid in stack.pids.items()}, machine_cpu()
+    per_process = {name: {k: after[name][k] - before[name][k] for k in ("user", "system")} for name in before}
+    used = {k: sum(p[k] for p in per_process.values()) for k in ("user", "system")}
     requests = max(result["requests"], 1)
-    result["server_cpu_seconds"] = used
+    result["server_cpu_seconds"] = {**used, "per_process": per_process}
     result["server_cpu_ms_per_request"] = {
         "total": 1000 * (used["user"] + used["system"]) / requests,
         "user": 1000 * used["user"] / requests,
         "system": 1000 * used["system"] / requests,
+        **{f"{name}_total": 1000 * (p["user"] + p["system"]) / requests for name, p in per_process.items()},
     }
     result["server_cpu_utilisation"] = (used["user"] + used["system"]) / result["seconds"]
     result["machine_cpu_shares"] = machine_shares(machine_before, machine_after)
@@ -405,6 +414,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     parser.add_argument("--enquiries", choices=("one", "english", "all"), default="english")
     parser.add_argument("--encoder", choices=("inprocess", "grpc"), default="inprocess")
+    parser.add_argument(
+        "--no-stand-in-batching", action="store_true", help="with --encoder grpc: the stand-in without batching"
+    )
     parser.add_argument("--workers", type=int, default=None, help="passed to `answerbot serve --workers`")
     parser.add_argument("--model-root", type=Path, default=REPO / "serving/models/answerbot")
     parser.add_argument("--raw-seconds", type=float, default=3.0, help="seconds per raw encoder measurement")
@@ -420,7 +432,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="answerbot-api-load-") as tmp:
         work = Path(tmp)
         script = write_script(work, texts)
-        with running_stack(args.model_root, work, args.encoder, args.workers) as stack:
+        batching = not args.no_stand_in_batching
+        with running_stack(args.model_root, work, args.encoder, args.workers, batching) as stack:
             load = measured_run(wrk, stack, script, args)
             load["mean_encoder_batch"] = encoder_batches(stack.base)
             profiled = profile(wrk, stack, script, args, args.profile) if args.profile else None
@@ -446,6 +459,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "connections": args.connections,
             "wrk_threads": args.threads,
             "encoder": args.encoder,
+            "stand_in_batching": (not args.no_stand_in_batching) if args.encoder == "grpc" else None,
             "workers": args.workers,
             "store": "sqlite",
         },
@@ -466,9 +480,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 def print_summary(result: dict[str, Any]) -> None:
     load, setup, machine = result["load"], result["setup"], result["machine"]
     cpu = load["server_cpu_ms_per_request"]
+    batching = {None: "", True: " (stand-in batching)", False: " (stand-in not batching)"}[setup["stand_in_batching"]]
     shares = load["machine_cpu_shares"]
     print(
-        f"wrk -c{setup['connections']} -t{setup['wrk_threads']}, {load['seconds']:.1f} s, encoder {setup['encoder']}, "
+        f"wrk -c{setup['connections']} -t{setup['wrk_threads']}, {load['seconds']:.1f} s, encoder {setup['encoder']}"
+        f"{batching}, "
         f"workers {setup['workers'] or 1}, enquiries {setup['enquiries']} ({setup['distinct_texts']} texts), "
         f"model v{result['model']['version']} ({result['model']['graph']} graph)"
     )
@@ -482,6 +498,8 @@ def print_summary(result: dict[str, Any]) -> None:
         f"server CPU {100 * load['server_cpu_utilisation']:.0f}% of one core; machine: "
         f"user {100 * shares['user']:.0f}%, system {100 * shares['system']:.0f}%, idle {100 * shares['idle']:.0f}%"
     )
+    if "stand_in_total" in cpu:
+        print(f"CPU ms/req: API {cpu['api_total']:.2f}, TF Serving stand-in {cpu['stand_in_total']:.2f}")
     if load.get("mean_encoder_batch") is not None:
         print(f"mean encoder batch in the server: {load['mean_encoder_batch']:.2f}")
     raw = result["raw_encoder_texts_per_s"]
