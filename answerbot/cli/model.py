@@ -79,13 +79,16 @@ def export(
     run: Annotated[Path, typer.Option(help="Run folder written by `answerbot train`.")],
     model_root: Annotated[Path | None, typer.Option(help="Versions folder (default: ANSWERBOT_MODEL_ROOT).")] = None,
     version: Annotated[int | None, typer.Option(help="Version number (default: next free).")] = None,
+    graph: Annotated[
+        str, typer.Option(help="Inference graph: fused (packed sequences) or keras (the training call, to compare).")
+    ] = "fused",
 ) -> None:
     """Export a trained run as a SavedModel version (text -> L2-normalised embedding)."""
-    from answerbot.model.export import export_model
+    from answerbot.model.export import export_model, read_metadata
     from answerbot.model.training import TrainedModel
 
-    target = export_model(TrainedModel.load(run), model_root or get_settings().model_root, version)
-    console.print(f"[green]ok[/green] exported {target}")
+    target = export_model(TrainedModel.load(run), model_root or get_settings().model_root, version, graph=graph)
+    console.print(f"[green]ok[/green] exported {target} ({read_metadata(target)['graph']} graph)")
 
 
 @friendly_errors

@@ -12,6 +12,11 @@ Signatures (one shared tower behind all of them):
   Python before encoding, so callers send the visible text)
 - ``metadata``: no input -> ``metadata: string`` (the JSON of ``assets.extra/answerbot.json``)
 
+The tower runs as ``answerbot.model.fused.FusedEncoder`` (packed sequences, one input projection
+for all steps) by default; ``graph="keras"`` exports the Keras call instead, for comparison, and a
+tower the fused graph does not support falls back to it with a warning. ``metadata["graph"]`` says
+which one a version holds.
+
 A version folder appears atomically: the export is written beside it and renamed, so TF Serving
 never loads a half-written model.
 """
@@ -20,18 +25,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import tensorflow as tf
 
-from answerbot.model.encoder import SharedEncoder
+from answerbot.model.fused import FusedEncoder, UnsupportedEncoder
 from answerbot.model.training import TrainedModel
 from answerbot.model.vectorizer import TextVectorizer
 
 __all__ = [
+    "GRAPHS",
     "METADATA_FILE",
     "MODEL_NAME",
     "SIGNATURES",
@@ -39,6 +46,7 @@ __all__ = [
     "WARMUP_TEXTS",
     "ServingModule",
     "export_model",
+    "inference_tower",
     "next_version",
     "read_metadata",
     "read_warmup",
@@ -60,6 +68,9 @@ WARMUP_TEXTS = (
     "",
 )
 WARMUP_BATCH_SIZES = (1, 8, 32)
+GRAPHS = ("fused", "keras")
+
+log = logging.getLogger(__name__)
 
 _TEXT = tf.TensorSpec([None], tf.string, name="text")
 
@@ -67,7 +78,9 @@ _TEXT = tf.TensorSpec([None], tf.string, name="text")
 class ServingModule(tf.Module):
     """The exported graph: in-graph tokenizer and vocabulary lookup, then the shared tower."""
 
-    def __init__(self, encoder: SharedEncoder, vectorizer: TextVectorizer, metadata: dict[str, Any]) -> None:
+    def __init__(
+        self, encoder: Callable[[tf.Tensor], tf.Tensor], vectorizer: TextVectorizer, metadata: dict[str, Any]
+    ) -> None:
         super().__init__(name="answerbot")
         self.encoder = encoder
         self.vectorizer = vectorizer
@@ -75,7 +88,7 @@ class ServingModule(tf.Module):
 
     @tf.function(input_signature=[_TEXT])
     def serve(self, text: tf.Tensor) -> dict[str, tf.Tensor]:
-        return {"embedding": self.encoder(self.vectorizer(text), training=False)}
+        return {"embedding": self.encoder(self.vectorizer(text))}
 
     @tf.function(
         input_signature=[tf.TensorSpec([None], tf.string, name="title"), tf.TensorSpec([None], tf.string, name="body")]
@@ -153,10 +166,30 @@ def read_warmup(path: Path) -> list[Any]:
     return [prediction_log_pb2.PredictionLog.FromString(r.numpy()) for r in tf.data.TFRecordDataset(str(path))]
 
 
+def inference_tower(model: TrainedModel, graph: str = "fused") -> tuple[Callable[[tf.Tensor], tf.Tensor], str]:
+    """The tower to export and the graph it is: the fused one, or the Keras call (asked for, or as fallback)."""
+    if graph not in GRAPHS:
+        raise ValueError(f"graph={graph!r}: choose one of {', '.join(GRAPHS)}")
+    if graph == "fused":
+        try:
+            return FusedEncoder(model.encoder), "fused"
+        except UnsupportedEncoder as e:
+            log.warning("exporting the Keras call instead of the fused graph: %s", e)
+    return model.encoder, "keras"  # called without ``training``: inference mode
+
+
 def export_model(
-    model: TrainedModel, model_root: Path, version: int | None = None, extra: dict[str, Any] | None = None
+    model: TrainedModel,
+    model_root: Path,
+    version: int | None = None,
+    extra: dict[str, Any] | None = None,
+    graph: str = "fused",
 ) -> Path:
-    """Write ``model`` as SavedModel version ``version`` (next free one by default); return its folder."""
+    """Write ``model`` as SavedModel version ``version`` (next free one by default); return its folder.
+
+    ``graph`` is ``fused`` (default; falls back to ``keras`` for a tower it does not support) or ``keras``.
+    """
+    tower, graph = inference_tower(model, graph)
     model_root.mkdir(parents=True, exist_ok=True)
     version = version if version is not None else next_version(model_root)
     target = model_root / str(version)
@@ -175,11 +208,12 @@ def export_model(
         "merge_strategy": table_meta.get("strategy"),
         "encoder": model.encoder.get_config() | {"name": None, "trainable": None, "dtype": None},
         "signatures": list(SIGNATURES),
+        "graph": graph,
         "tensorflow": tf.__version__,
         **(extra or {}),
     }
     metadata["encoder"] = {k: v for k, v in metadata["encoder"].items() if v is not None}
-    module = ServingModule(model.encoder, model.vectorizer(), metadata)
+    module = ServingModule(tower, model.vectorizer(), metadata)
     staging = model_root / f".{version}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     tf.saved_model.save(module, str(staging), signatures=module.signatures())

@@ -20,20 +20,25 @@ _FULL = f"{_NS}+"
 
 
 def _bigram_no_space_tokens(tokens: tf.RaggedTensor) -> tf.RaggedTensor:
-    """Replace each token made only of no-space scripts by its character bigrams."""
+    """Replace each token made only of no-space scripts by its character bigrams.
+
+    Only those tokens are split into characters: every token's pieces are indices into the tokens
+    followed by the bigrams, so text without such scripts costs one regex match per token.
+    """
     flat = tokens.flat_values
+    count = tf.size(flat, out_type=tf.int64)
     is_no_space = tf.strings.regex_full_match(flat, _FULL)
-    chars = tf.strings.unicode_split(flat, "UTF-8")
+    chars = tf.strings.unicode_split(tf.boolean_mask(flat, is_no_space), "UTF-8")
     bigrams = tf.strings.ngrams(chars, 2, separator="", preserve_short_sequences=True)
-    single = tf.RaggedTensor.from_row_lengths(flat, tf.ones([tf.shape(flat)[0]], dtype=tf.int64))
-    both = tf.concat([bigrams, single], axis=1)  # row i: bigrams of token i, then token i itself
-    lengths = both.row_lengths()
-    rows = both.value_rowids()
-    position = tf.range(tf.size(rows, out_type=tf.int64)) - tf.gather(both.row_starts(), rows)
-    last = tf.gather(lengths, rows) - 1
-    keep = tf.where(tf.gather(is_no_space, rows), position < last, position == last)
-    pieces = tf.ragged.boolean_mask(both, both.with_flat_values(keep))
-    return tokens.with_flat_values(pieces).merge_dims(1, 2)
+    itself = tf.RaggedTensor.from_row_lengths(tf.range(count), tf.ones([count], tf.int64))
+    bigram_sources = bigrams.with_flat_values(count + tf.range(tf.size(bigrams.flat_values, out_type=tf.int64)))
+    # Row i of ``sources`` is token i itself; row count + k the bigrams of the k-th no-space token.
+    sources = tf.concat([itself, bigram_sources], axis=0)
+    rank_among_no_space = tf.cumsum(tf.cast(is_no_space, tf.int64)) - 1
+    rows = tf.where(is_no_space, count + rank_among_no_space, tf.range(count))
+    pieces = tf.gather(sources, rows)
+    values = tf.gather(tf.concat([flat, bigrams.flat_values], axis=0), pieces.flat_values)
+    return tokens.with_flat_values(pieces.with_flat_values(values)).merge_dims(1, 2)
 
 
 def tokenize_graph(texts: tf.Tensor) -> tf.RaggedTensor:

@@ -58,7 +58,7 @@ class PredictionServicer(prediction_service_pb2_grpc.PredictionServiceServicer):
             loaded = self._resolve(request.model_spec)
             inputs = {k: tf.make_ndarray(v) for k, v in request.inputs.items()}
             signature = request.model_spec.signature_name or "serving_default"
-            outputs = loaded.run(signature, inputs)
+            outputs = self.registry.predict(loaded, signature, inputs)
         except ServingError as e:
             self._abort(context, e)
         wanted = list(request.output_filter) or list(outputs)

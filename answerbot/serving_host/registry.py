@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import tensorflow as tf
@@ -13,7 +13,7 @@ from google.protobuf import text_format
 from tensorflow.core.protobuf import meta_graph_pb2, saved_model_pb2
 from tensorflow_serving.config import model_server_config_pb2
 
-__all__ = ["LoadedVersion", "ModelRegistry", "ServedModel", "ServingError", "parse_models_config"]
+__all__ = ["LoadedVersion", "ModelRegistry", "ServedModel", "ServingError", "SignatureRunner", "parse_models_config"]
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,8 @@ class LoadedVersion:
     functions: dict[str, Any]
     signature_defs: dict[str, meta_graph_pb2.SignatureDef]
 
-    def run(self, signature: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Run ``signature`` on numpy inputs; errors as TF Serving words them."""
-        signature = signature or "serving_default"
+    def check_inputs(self, signature: str, inputs: dict[str, np.ndarray]) -> None:
+        """Refuse an unknown signature or inputs that do not match it, as TF Serving words it."""
         if signature not in self.signature_defs:
             raise ServingError("INVALID_ARGUMENT", f'Serving signature key "{signature}" not found.')
         expected = set(self.signature_defs[signature].inputs)
@@ -53,6 +52,11 @@ class LoadedVersion:
                 f"Sent extra: {sorted(set(inputs) - expected)}. "
                 f"Missing but required: {sorted(expected - set(inputs))}.",
             )
+
+    def run(self, signature: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Run ``signature`` on numpy inputs; errors as TF Serving words them."""
+        signature = signature or "serving_default"
+        self.check_inputs(signature, inputs)
         try:
             outputs = self.functions[signature](**{k: tf.constant(v) for k, v in inputs.items()})
         except (tf.errors.InvalidArgumentError, TypeError, ValueError) as e:
@@ -136,11 +140,25 @@ def parse_models_config(text: str) -> model_server_config_pb2.ModelServerConfig:
     return text_format.Parse(text, model_server_config_pb2.ModelServerConfig())
 
 
-class ModelRegistry:
-    """The models one server hosts, keyed by name."""
+class SignatureRunner(Protocol):
+    """Runs a signature for a request (``BatchScheduler`` merges concurrent requests)."""
 
-    def __init__(self, models: dict[str, ServedModel]) -> None:
+    def run(self, loaded: LoadedVersion, signature: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
+
+
+class ModelRegistry:
+    """The models one server hosts, keyed by name; ``batching`` (when set) runs the Predict calls."""
+
+    def __init__(self, models: dict[str, ServedModel], batching: SignatureRunner | None = None) -> None:
         self.models = models
+        self.batching = batching
+
+    def predict(self, loaded: LoadedVersion, signature: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """A client's Predict: through the batch scheduler when batching is on, else a direct run."""
+        signature = signature or "serving_default"
+        if self.batching is None:
+            return loaded.run(signature, inputs)
+        return self.batching.run(loaded, signature, inputs)
 
     @classmethod
     def from_config(

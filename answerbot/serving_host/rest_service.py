@@ -77,12 +77,12 @@ def _parse_inputs(body: dict[str, Any], input_names: list[str]) -> tuple[dict[st
     raise ServingError("INVALID_ARGUMENT", "Missing 'inputs' or 'instances' key")
 
 
-def _predict(loaded: LoadedVersion, body: dict[str, Any]) -> dict[str, Any]:
+def _predict(registry: ModelRegistry, loaded: LoadedVersion, body: dict[str, Any]) -> dict[str, Any]:
     signature = body.get("signature_name") or "serving_default"
     if signature not in loaded.signature_defs:
         raise ServingError("INVALID_ARGUMENT", f'Serving signature name: "{signature}" not found in signature def')
     inputs, rows = _parse_inputs(body, sorted(loaded.signature_defs[signature].inputs))
-    outputs = loaded.run(signature, inputs)
+    outputs = registry.predict(loaded, signature, inputs)
     if rows:
         if len(outputs) == 1:
             return {"predictions": _jsonable(next(iter(outputs.values())))}
@@ -134,7 +134,7 @@ def _handler(registry: ModelRegistry) -> type[BaseHTTPRequestHandler]:
                         body = json.loads(raw or b"{}")
                     except json.JSONDecodeError as e:
                         raise ServingError("INVALID_ARGUMENT", f"JSON Parse error: {e}") from e
-                    self._send(200, _predict(loaded, body))
+                    self._send(200, _predict(registry, loaded, body))
                 elif method == "GET" and verb == "/metadata":
                     self._send(200, _metadata(loaded))
                 elif method == "GET" and verb is None:
