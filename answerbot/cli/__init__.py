@@ -1,7 +1,7 @@
 """The ``answerbot`` command line: thin typed commands over library functions, one module per area.
 
 Sub-apps: ``embeddings`` (pretrain, import, merge), ``demo`` (build, load, evaluate); root
-commands ``train``, ``export``, ``serve``, ``reencode``. Library errors become one red line and exit code 1.
+commands ``build``, ``train``, ``export``, ``serve``, ``reencode``. Library errors become one red line and exit code 1.
 TensorFlow's C++ start-up log is hidden unless ``--verbose`` (or ``ANSWERBOT_LOG_LEVEL=debug``).
 """
 
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from answerbot.cli import demo, embeddings, evaluate, model, reencode, serve
+from answerbot.cli import build, demo, embeddings, evaluate, model, reencode, serve
 from answerbot.quiet import show_tensorflow_logs
 from answerbot.settings import get_settings
 
@@ -37,6 +37,7 @@ def main(
 app.add_typer(embeddings.app, name="embeddings")
 app.add_typer(demo.app, name="demo")
 app.add_typer(evaluate.app, name="evaluate")
+app.command("build")(build.build)
 app.command("train")(model.train)
 app.command("export")(model.export)
 app.command("extend")(model.extend)

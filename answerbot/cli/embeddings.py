@@ -23,20 +23,37 @@ app = typer.Typer(
 def embeddings_pretrain(
     lang: Annotated[str, typer.Option(help="Language code, e.g. de.")],
     out: Annotated[Path, typer.Option(help="Table folder to write.")],
+    method: Annotated[
+        str, typer.Option(help="fasttext (train word vectors) or teacher (mUSE's vectors).")
+    ] = "fasttext",
     corpus: Annotated[Path | None, typer.Option(help="Text file (default: DATA_DIR/corpora/LANG.txt.gz).")] = None,
     data_dir: DataDir = None,
-    model: Annotated[str, typer.Option(help="skipgram or cbow.")] = "skipgram",
-    dim: int = 100,
-    epochs: int = 5,
+    model: Annotated[str, typer.Option(help="fasttext: skipgram or cbow.")] = "skipgram",
+    dim: Annotated[int, typer.Option(help="fasttext: vector dimension.")] = 100,
+    epochs: Annotated[int, typer.Option(help="fasttext: training epochs.")] = 5,
     min_count: int = 3,
-    threads: int = 2,
+    threads: Annotated[int, typer.Option(help="fasttext: threads.")] = 2,
     max_lines: Annotated[int | None, typer.Option(help="Read at most this many corpus lines.")] = None,
     max_words: Annotated[int | None, typer.Option(help="Keep the most frequent words only.")] = 50_000,
+    fit_sentences: Annotated[
+        int, typer.Option(help="teacher: fit the table to this many corpus sentences (0: no fit).")
+    ] = 20_000,
+    fit_epochs: Annotated[int, typer.Option(help="teacher: epochs of the sentence fit.")] = 5,
+    parallel: Annotated[
+        str, typer.Option(help="teacher, uncovered language: parallel sources, e.g. support-kb,xquad-r.")
+    ] = "",
+    cache_dir: Annotated[Path, typer.Option(help="teacher: on-disk cache of its vectors.")] = Path("embeddings/cache"),
 ) -> None:
-    """Train a fastText table for one language from a corpus (tokenized exactly as the model tokenizes)."""
+    """Make one language's table: fastText trained on its corpus, or the teacher's vectors of its vocabulary."""
+    source = corpus or data_dir_or_default(data_dir) / "corpora" / f"{lang}.txt.gz"
+    if method == "teacher":
+        _teacher_pretrain(lang, out, source, data_dir_or_default(data_dir), min_count, max_words, fit_sentences,
+                          fit_epochs, parallel, cache_dir)  # fmt: skip
+        return
+    if method != "fasttext":
+        raise ValueError(f"--method {method!r}: choose fasttext or teacher")
     from answerbot.embeddings.pretrain import PretrainConfig, pretrain_table
 
-    source = corpus or data_dir_or_default(data_dir) / "corpora" / f"{lang}.txt.gz"
     config = PretrainConfig(
         model=model,
         dim=dim,
@@ -49,6 +66,41 @@ def embeddings_pretrain(
     with console.status(f"pre-training {lang} ..."):
         table = pretrain_table(source, lang, out, config, progress=console.log)
     console.print(f"[green]ok[/green] {lang}: {len(table)} words x {table.dim} -> {out}")
+
+
+def _teacher_pretrain(
+    lang: str,
+    out: Path,
+    corpus: Path,
+    data_dir: Path,
+    min_count: int,
+    max_words: int | None,
+    fit_sentences: int,
+    fit_epochs: int,
+    parallel: str,
+    cache_dir: Path,
+) -> None:
+    from answerbot.data.parallel import parallel_texts
+    from answerbot.embeddings.sentence_fit import FitConfig
+    from answerbot.embeddings.teacher_table import TeacherTableConfig, fit_table, teacher_table
+    from answerbot.teacher import CachedTeacher, MuseTeacher, check_covered
+    from answerbot.teacher.targets import corpus_sample, own_targets, parallel_targets
+
+    teacher = CachedTeacher(MuseTeacher(), cache_dir)
+    sources = [s.strip() for s in parallel.split(",") if s.strip()]
+    if lang not in teacher.languages and not sources:
+        check_covered(teacher, [lang], "--lang")
+    config = TeacherTableConfig(max_words=max_words or 10**9, min_count=min_count)
+    table = teacher_table(corpus, lang, teacher, config, progress=console.log)
+    if fit_sentences and fit_epochs:
+        if lang in teacher.languages:
+            targets = own_targets(teacher, corpus_sample(corpus, fit_sentences), f"corpus:{lang}")
+        else:
+            texts = parallel_texts(data_dir, lang, teacher.languages, sources)
+            targets = parallel_targets(teacher, texts, f"parallel:{lang}")
+        table = fit_table(table, targets, FitConfig(epochs=fit_epochs), progress=console.log)
+    table.save(out)
+    console.print(f"[green]ok[/green] {lang}: {len(table)} words x {table.dim} ({teacher.name}) -> {out}")
 
 
 @app.command("import")

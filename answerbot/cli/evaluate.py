@@ -18,9 +18,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
 
-__all__ = ["app", "p1", "p2"]
+__all__ = ["app", "p1", "p2", "p3"]
 
-app = typer.Typer(help="Benchmark protocols P1 (support KB) and P2 (XQuAD-R, LAReQA).", no_args_is_help=True)
+app = typer.Typer(
+    help="Benchmark protocols P1 (support KB), P2 (XQuAD-R, LAReQA) and P3 (Tatoeba alignment).", no_args_is_help=True
+)
 
 ModelDir = Annotated[
     Path | None, typer.Option("--model", help="SavedModel version folder, e.g. serving/models/answerbot/1.")
@@ -32,6 +34,18 @@ NoMean = Annotated[bool, typer.Option("--no-mean", help="Skip the mean-of-vector
 Languages = Annotated[str | None, typer.Option(help="Comma-separated language codes (default: all).")]
 HybridWeight = Annotated[float | None, typer.Option(help="Also score (1-w)*cosine + w*bm25/max(bm25).")]
 Out = Annotated[Path | None, typer.Option(help="JSON report path (default: bench/results/<protocol>-<time>.json).")]
+WithTeacher = Annotated[
+    bool, typer.Option("--teacher", help="Also score the mUSE teacher (and its hybrid) in the same run.")
+]
+CacheDir = Annotated[Path, typer.Option(help="On-disk cache of teacher vectors.")]
+
+
+def _teacher(wanted: bool, cache_dir: Path) -> Callable[..., Any] | None:
+    if not wanted:
+        return None
+    from answerbot.teacher import CachedTeacher, MuseTeacher
+
+    return CachedTeacher(MuseTeacher(), cache_dir).encode
 
 
 def _languages(value: str | None) -> list[str] | None:
@@ -119,6 +133,8 @@ def p1(
     languages: Languages = None,
     queries: Annotated[str, typer.Option(help="title, or title_en for the cross-lingual variant.")] = "title",
     hybrid_weight: HybridWeight = None,
+    teacher: WithTeacher = False,
+    cache_dir: CacheDir = Path("embeddings/cache"),
     out: Out = None,
 ) -> None:
     """P1: support-KB test articles, title -> body, per language; BM25 and mean-of-vectors baselines."""
@@ -128,7 +144,14 @@ def p1(
     loaded, table_info = _table(table, hint, tables_root, no_mean)
     with _progress() as progress:
         result = evaluate_p1(
-            data_dir_or_default(data_dir), encode, loaded, _languages(languages), queries, hybrid_weight, progress
+            data_dir_or_default(data_dir),
+            encode,
+            loaded,
+            _languages(languages),
+            queries,
+            hybrid_weight,
+            progress,
+            _teacher(teacher, cache_dir),
         )
     _finish(result, out, model_info, table_info)
 
@@ -148,6 +171,8 @@ def p2(
         "sentence+context"
     ),
     hybrid_weight: HybridWeight = None,
+    teacher: WithTeacher = False,
+    cache_dir: CacheDir = Path("embeddings/cache"),
     out: Out = None,
 ) -> None:
     """P2: XQuAD-R (LAReQA) mAP over the 11-language pool, same-language mAP, per-article MRR."""
@@ -165,6 +190,7 @@ def p2(
             candidate_text,
             hybrid_weight,
             progress,
+            _teacher(teacher, cache_dir),
         )
     from answerbot.data.xquad import XQUAD_LANGUAGES
     from answerbot.evaluation.p2 import LAREQA_POOL_SIZE
@@ -174,5 +200,31 @@ def p2(
     if sorted(langs) == sorted(XQUAD_LANGUAGES) and size != LAREQA_POOL_SIZE:
         console.print(
             f"[yellow]warning:[/yellow] pool_size={size} differs from LAReQA's {LAREQA_POOL_SIZE}; check the data"
+        )
+    _finish(result, out, model_info, table_info)
+
+
+@app.command()
+@friendly_errors
+def p3(
+    data_dir: DataDir = None,
+    model: ModelDir = None,
+    run: RunDir = None,
+    table: TableDir = None,
+    tables_root: TablesRoot = Path("embeddings"),
+    no_mean: NoMean = False,
+    languages: Languages = None,
+    teacher: WithTeacher = False,
+    cache_dir: CacheDir = Path("embeddings/cache"),
+    out: Out = None,
+) -> None:
+    """P3: Tatoeba xx -> eng retrieval by the merged table's mean of word vectors, the model and the teacher."""
+    from answerbot.evaluation.p3 import evaluate_p3
+
+    encode, hint, model_info = _dense(model, run)
+    loaded, table_info = _table(table, hint, tables_root, no_mean)
+    with _progress() as progress:
+        result = evaluate_p3(
+            data_dir_or_default(data_dir), loaded, encode, _languages(languages), _teacher(teacher, cache_dir), progress
         )
     _finish(result, out, model_info, table_info)

@@ -49,8 +49,10 @@ def evaluate_p1(
     queries: str = "title",
     hybrid_weight: float | None = None,
     progress: Progress | None = None,
+    teacher: Encode | None = None,
 ) -> dict[str, Any]:
-    """Run P1; ``encode=None`` runs the baselines only, ``table=None`` skips the mean-of-vectors baseline."""
+    """Run P1; ``encode=None`` runs the baselines only, ``table=None`` skips the mean-of-vectors baseline,
+    ``teacher`` adds a teacher's vectors (and its hybrid with BM25) as a baseline in the same run."""
     started = time.perf_counter()
     data_dir = Path(data_dir)
     if queries not in QUERY_FIELDS:
@@ -69,7 +71,9 @@ def evaluate_p1(
             )
         texts = [getattr(a, queries) for a in articles]
         golds = [i for i, t in enumerate(texts) if t.strip()]
-        pool = Pool([a.body for a in articles], [lang] * len(articles), encode, table, hybrid_weight, progress, lang)
+        pool = Pool(
+            [a.body for a in articles], [lang] * len(articles), encode, table, hybrid_weight, progress, lang, teacher
+        )
         query_lang = "en" if queries == "title_en" else lang
         qv = pool.queries([texts[i] for i in golds], [query_lang] * len(golds), f"{lang} queries")
         matrices = pool.scores(qv)

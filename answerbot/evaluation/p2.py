@@ -165,8 +165,10 @@ def evaluate_p2(
     candidate_text: str = "sentence+context",
     hybrid_weight: float | None = None,
     progress: Progress | None = None,
+    teacher: Encode | None = None,
 ) -> dict[str, Any]:
-    """Run P2 on one fold or several (averaged); ``encode=None`` runs the baselines only.
+    """Run P2 on one fold or several (averaged); ``encode=None`` runs the baselines only; ``teacher`` adds
+    a teacher's vectors as a baseline computed in the same run.
 
     The pool is encoded once for all folds. ``languages`` narrows queries and pool alike (default: all).
     """
@@ -176,7 +178,7 @@ def evaluate_p2(
     if not folds:
         raise ValueError("fold: empty; name at least one fold of folds.json")
     data = load_p2(data_dir, languages, candidate_text)
-    pool = Pool(data.texts, list(data.cand_lang), encode, table, hybrid_weight, progress, "candidates")
+    pool = Pool(data.texts, list(data.cand_lang), encode, table, hybrid_weight, progress, "candidates", teacher)
     by_fold = {k: _score_fold(data, pool, k) for k in folds}
     per_language = _average_folds(by_fold, pool.methods)
     files = ["xquad-r/folds.json", *(f"xquad-r/{lang}.json.gz" for lang in data.langs)]

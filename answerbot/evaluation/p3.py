@@ -9,17 +9,30 @@ scores 1/1000, never a lucky 1).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from answerbot.embeddings.merge import lookup_rows
 from answerbot.embeddings.table import EmbeddingTable, TableError
 from answerbot.evaluation.metrics import hit_at_k
+from answerbot.evaluation.report import data_files_sha256, mean_over
+from answerbot.evaluation.scoring import DENSE, MEAN, TEACHER, Encode, Progress, encode_batched
 from answerbot.text import tokenize
 
-__all__ = ["TATOEBA_CODES", "load_tatoeba", "mean_vectors", "p3_accuracy", "p3_language", "tatoeba_languages"]
+__all__ = [
+    "P3_DEFAULT",
+    "TATOEBA_CODES",
+    "evaluate_p3",
+    "load_tatoeba",
+    "mean_vectors",
+    "p3_accuracy",
+    "p3_language",
+    "tatoeba_languages",
+]
 
 #: Our language code -> Tatoeba (ISO 639-3) code of the ``tatoeba.<xxx>-eng`` files.
 TATOEBA_CODES = {
@@ -41,6 +54,8 @@ TATOEBA_CODES = {
     "zh": "cmn",
 }
 PIVOT = "en"
+#: The 13 support-KB languages: the languages P3 reports by default.
+P3_DEFAULT = ("ar", "de", "el", "es", "fr", "it", "ja", "pt", "ru", "th", "tr", "vi", "zh")
 
 
 def tatoeba_languages(tatoeba_dir: Path) -> list[str]:
@@ -94,3 +109,50 @@ def p3_language(table: EmbeddingTable | dict[str, EmbeddingTable], lang: str, ta
             raise ValueError(f"tables: need {lang!r} and {PIVOT!r}, got {sorted(table)}")
         return p3_accuracy(mean_vectors(table[lang], lang, xx), mean_vectors(table[PIVOT], PIVOT, eng))
     return p3_accuracy(mean_vectors(table, lang, xx), mean_vectors(table, PIVOT, eng))
+
+
+P3_METRICS = ("accuracy",)
+
+
+def evaluate_p3(
+    data_dir: Path | str,
+    table: EmbeddingTable | None = None,
+    encode: Encode | None = None,
+    languages: Sequence[str] | None = None,
+    teacher: Encode | None = None,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """P3 per language for each method given: the table's mean of word vectors (``mean_vectors``), the
+    trained encoder (``dense``) and a teacher (``teacher``), in one run; English is the pivot side."""
+    started = time.perf_counter()
+    folder = Path(data_dir) / "tatoeba"
+    langs = list(languages) if languages else [lang for lang in tatoeba_languages(folder) if lang in P3_DEFAULT]
+    if not langs:
+        raise ValueError(f"languages: none with a Tatoeba file under {folder}")
+    methods: dict[str, Callable[[str, Sequence[str]], np.ndarray]] = {}
+    if table is not None:
+        methods[MEAN] = lambda lang, texts: mean_vectors(table, lang, texts)
+    if encode is not None:
+        methods[DENSE] = lambda _lang, texts: encode_batched(encode, texts, "tatoeba", progress=progress)
+    if teacher is not None:
+        methods[TEACHER] = lambda _lang, texts: encode_batched(teacher, texts, "tatoeba (teacher)", progress=progress)
+    if not methods:
+        raise ValueError("P3 needs a table, a model or a teacher to score")
+    per_language: dict[str, Any] = {}
+    for lang in langs:
+        xx, eng = load_tatoeba(folder, lang)
+        per_language[lang] = {
+            "pairs": len(xx),
+            "methods": {name: {"accuracy": p3_accuracy(f(lang, xx), f(PIVOT, eng))} for name, f in methods.items()},
+        }
+    files = [
+        f"tatoeba/tatoeba.{TATOEBA_CODES[lang]}-eng.{side}" for lang in langs for side in (TATOEBA_CODES[lang], "eng")
+    ]
+    return {
+        "protocol": "P3",
+        "settings": {"languages": langs, "metrics": list(P3_METRICS), "methods": list(methods), "pivot": PIVOT},
+        "data_files": data_files_sha256(Path(data_dir), files),
+        "languages": per_language,
+        "mean": mean_over(per_language, list(methods), P3_METRICS),
+        "wall_seconds": round(time.perf_counter() - started, 3),
+    }

@@ -4,7 +4,9 @@ A :class:`Pool` encodes its candidates once; queries are encoded once (:meth:`Po
 against the whole pool or any sub-pool (an "account"). Cosines are rounded to 1e-6 so that identical
 texts tie exactly despite BLAS rounding; ties then count at their expected value in the metrics.
 BM25 is indexed per (sub-)pool, as the service indexes each account. Hybrid is
-``answerbot.service.hybrid.fuse``: ``(1 - w) * cosine + w * bm25 / max(bm25)`` per query.
+``answerbot.service.hybrid.fuse``: ``(1 - w) * cosine + w * bm25 / max(bm25)`` per query. A teacher
+(a multilingual sentence encoder used at training time) can be scored beside the model in the same run,
+alone and fused with BM25 the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,19 @@ from answerbot.bm25 import Bm25Ranker
 from answerbot.embeddings.table import EmbeddingTable
 from answerbot.evaluation.baselines import mean_vectors, unit_rows
 
-__all__ = ["DENSE", "HYBRID", "LEXICAL", "MEAN", "Encode", "Pool", "Progress", "QueryVectors", "encode_batched"]
+__all__ = [
+    "DENSE",
+    "HYBRID",
+    "LEXICAL",
+    "MEAN",
+    "TEACHER",
+    "TEACHER_HYBRID",
+    "Encode",
+    "Pool",
+    "Progress",
+    "QueryVectors",
+    "encode_batched",
+]
 
 #: ``encode(texts) -> float32 [len(texts), dim]`` with unit rows.
 Encode: TypeAlias = Callable[[Sequence[str]], np.ndarray]
@@ -27,6 +41,7 @@ Encode: TypeAlias = Callable[[Sequence[str]], np.ndarray]
 Progress: TypeAlias = Callable[[str, int, int], None]
 
 DENSE, LEXICAL, MEAN, HYBRID = "dense", "bm25", "mean_vectors", "hybrid"
+TEACHER, TEACHER_HYBRID = "teacher", "teacher_hybrid"
 DECIMALS = 6
 
 
@@ -63,6 +78,7 @@ class QueryVectors:
     texts: list[str]
     dense: np.ndarray | None
     mean: np.ndarray | None
+    teacher: np.ndarray | None = None
 
 
 class Pool:
@@ -77,17 +93,22 @@ class Pool:
         hybrid_weight: float | None = None,
         progress: Progress | None = None,
         stage: str = "candidates",
+        teacher: Encode | None = None,
     ) -> None:
         if not texts:
             raise ValueError("candidates: empty; a benchmark needs at least one candidate")
         if hybrid_weight is not None and not 0.0 <= hybrid_weight <= 1.0:
             raise ValueError(f"hybrid_weight={hybrid_weight}: must lie in [0, 1]")
-        if hybrid_weight is not None and encode is None:
-            raise ValueError("hybrid_weight: needs a dense model (encode); pass --model or --run")
+        if hybrid_weight is not None and encode is None and teacher is None:
+            raise ValueError("hybrid_weight: needs a dense model (encode); pass --model, --run or --teacher")
         self.texts, self.langs = list(texts), list(langs)
         self.encode, self.table, self.hybrid_weight, self.progress = encode, table, hybrid_weight, progress
         self.dense = None if encode is None else encode_batched(encode, self.texts, stage, progress=progress)
         self.mean = None if table is None else mean_vectors(table, self.texts, self.langs)
+        self.teacher = teacher
+        self.teacher_vectors = (
+            None if teacher is None else encode_batched(teacher, self.texts, f"{stage} (teacher)", progress=progress)
+        )
         self._bm25: dict[object, Bm25Ranker] = {}
 
     @property
@@ -96,8 +117,12 @@ class Pool:
         names.append(LEXICAL)
         if self.mean is not None:
             names.append(MEAN)
-        if self.hybrid_weight is not None:
+        if self.hybrid_weight is not None and self.dense is not None:
             names.append(HYBRID)
+        if self.teacher_vectors is not None:
+            names.append(TEACHER)
+            if self.hybrid_weight is not None:
+                names.append(TEACHER_HYBRID)
         return names
 
     def queries(self, texts: Sequence[str], langs: Sequence[str | None], stage: str = "queries") -> QueryVectors:
@@ -105,7 +130,12 @@ class Pool:
         texts = list(texts)
         dense = None if self.encode is None else encode_batched(self.encode, texts, stage, progress=self.progress)
         mean = None if self.table is None else mean_vectors(self.table, texts, langs)
-        return QueryVectors(texts, dense, mean)
+        teacher = (
+            None
+            if self.teacher is None
+            else encode_batched(self.teacher, texts, f"{stage} (teacher)", progress=self.progress)
+        )
+        return QueryVectors(texts, dense, mean, teacher)
 
     def scores(
         self,
@@ -134,4 +164,8 @@ class Pool:
             out[MEAN] = _cosines(queries.mean[q], self.mean[c])
         if self.hybrid_weight is not None and DENSE in out:
             out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight), DECIMALS)
+        if self.teacher_vectors is not None and queries.teacher is not None:
+            out[TEACHER] = _cosines(queries.teacher[q], self.teacher_vectors[c])
+            if self.hybrid_weight is not None:
+                out[TEACHER_HYBRID] = np.round(_fuse(out[TEACHER], lexical, self.hybrid_weight), DECIMALS)
         return out

@@ -7,11 +7,14 @@
    the ``t``-th token of every text that has one, so the texts still running at step ``t`` are a
    prefix of the sorted batch (PyTorch's ``PackedSequence`` layout).
 2. The input projection (``x · W + b`` of every gate, both directions) is one matrix product over
-   all real tokens before the recurrence, as cuDNN-style kernels do.
+   all real tokens before the recurrence, as cuDNN-style kernels do. A tower's linear input
+   projection (``input_dim``) is folded into the frozen table once, at construction: the graph
+   looks up ``table · W_in`` directly (a smaller table, and no per-token product).
 3. The recurrence runs step by step only over the running rows: ``n_t`` rows at step ``t``, so a
    batch of one long and many short texts costs the tokens it has, not ``batch × longest``. Both
    directions of a bidirectional layer step together in one batched product.
-4. Pooling (mean, last, max, attention) works on the packed rows with segment ops; the backward
+4. Pooling (mean, last, max, attention) and the bag-of-words path (``bag``: the mean of the looked-up
+   vectors, projected and added) work on the packed rows with segment ops; the backward
    direction reads each text's valid tokens in reverse (padding never enters the recurrence), the
    Keras semantics for right-padded masked input.
 
@@ -41,7 +44,17 @@ _ACTIVATIONS: dict[str, Callable[[tf.Tensor], tf.Tensor]] = {
     "linear": tf.identity,
 }
 # SharedEncoder's own config keys; a key outside these is a change this module has not learnt.
-_KNOWN_CONFIG = {"vocab_size", "embed_dim", "hidden", "output_dim", "cell", "bidirectional", "pooling"}
+_KNOWN_CONFIG = {
+    "vocab_size",
+    "embed_dim",
+    "hidden",
+    "output_dim",
+    "cell",
+    "bidirectional",
+    "pooling",
+    "input_dim",
+    "bag",
+}
 _KERAS_CONFIG = {"name", "trainable", "dtype"}
 # Pads an L2 norm like ``keras.ops.normalize(epsilon=1e-12)``: x * min(rsqrt(sum x²), 1/eps).
 _INV_EPSILON = 1e12
@@ -80,13 +93,14 @@ class RecurrentWeights:
 class Tower:
     """Everything the fused graph needs from a trained ``SharedEncoder``."""
 
-    embeddings: np.ndarray
+    embeddings: np.ndarray  # the frozen table, times the input projection when the tower has one
     rnn: RecurrentWeights
     pooling: str
     attention_kernel: np.ndarray | None  # [directions·hidden]
     attention_bias: float
     projection_kernel: np.ndarray  # [directions·hidden, output_dim]
     projection_bias: np.ndarray  # [output_dim]
+    bag_kernel: np.ndarray | None = None  # [embeddings dim, output_dim]
 
 
 def _numpy(variable: Any) -> np.ndarray:
@@ -188,6 +202,8 @@ def read_tower(encoder: SharedEncoder) -> Tower:
     if dtype != "float32":
         raise _refuse(encoder, f"dtype policy {dtype!r}")
     expected = {"embedding", "rnn", "projection"} | ({"attention"} if encoder.pooling == "attention" else set())
+    expected |= {"input_projection"} if encoder.input_projection is not None else set()
+    expected |= {"bag_projection"} if encoder.bag_projection is not None else set()
     extra = sorted(set(_held_layers(encoder)) - expected)
     if extra:
         raise _refuse(encoder, f"layers {extra} beyond embedding, rnn, attention and projection")
@@ -205,14 +221,23 @@ def read_tower(encoder: SharedEncoder) -> Tower:
         attention_bias = float(_numpy(attention.bias)[0]) if attention.use_bias else 0.0
     rnn = _recurrent_weights(encoder)
     out_dim = int(projection.units)
+    embeddings = _numpy(encoder.embedding.embeddings)
+    if encoder.input_projection is not None:
+        if encoder.input_projection.use_bias:
+            raise _refuse(encoder, "an input projection with a bias")
+        embeddings = embeddings @ _numpy(encoder.input_projection.kernel)
+    bag = encoder.bag_projection
+    if bag is not None and bag.use_bias:
+        raise _refuse(encoder, "a bag projection with a bias")
     return Tower(
-        embeddings=_numpy(encoder.embedding.embeddings),
+        embeddings=embeddings,
         rnn=rnn,
         pooling=encoder.pooling,
         attention_kernel=attention_kernel,
         attention_bias=attention_bias,
         projection_kernel=_numpy(projection.kernel),
         projection_bias=_numpy(projection.bias) if projection.use_bias else np.zeros(out_dim, np.float32),
+        bag_kernel=None if bag is None else _numpy(bag.kernel),
     )
 
 
@@ -296,30 +321,36 @@ class FusedEncoder(tf.Module):
         self.attention_bias = tower.attention_bias
         self.projection_kernel = constant(tower.projection_kernel, "projection_kernel")
         self.projection_bias = constant(tower.projection_bias, "projection_bias")
+        self.bag_kernel = None if tower.bag_kernel is None else constant(tower.bag_kernel, "bag_kernel")
 
     @tf.function(input_signature=[tf.TensorSpec([None, None], tf.int64, name="ids")])
     def __call__(self, ids: tf.Tensor) -> tf.Tensor:
         packing = pack(ids)
-        states = self._recurrence(packing)  # [N, directions, hidden], each direction in its own packed order
+        vectors = tf.gather(self.embeddings, packing.ids)  # [N, embeddings dim]
+        states = self._recurrence(packing, vectors)  # [N, directions, hidden], each direction in its packed order
         pooled = self._pool(states, packing)  # [B, directions * hidden], sorted order
-        pooled = tf.gather(pooled, tf.math.invert_permutation(packing.order))
         projected = tf.matmul(pooled, self.projection_kernel) + self.projection_bias
+        if self.bag_kernel is not None:
+            total = tf.math.unsorted_segment_sum(vectors, packing.text, tf.size(packing.lengths))
+            mean = total / tf.maximum(tf.cast(packing.lengths, tf.float32), 1.0)[:, None]
+            projected += tf.matmul(mean, self.bag_kernel)
+        projected = tf.gather(projected, tf.math.invert_permutation(packing.order))
         inverse_norm = tf.math.rsqrt(tf.reduce_sum(tf.square(projected), axis=-1, keepdims=True))
         return projected * tf.minimum(inverse_norm, _INV_EPSILON)
 
-    def _input_projection(self, packing: Packing) -> tf.Tensor:
+    def _input_projection(self, packing: Packing, vectors: tf.Tensor) -> tf.Tensor:
         """Every token's input projection for every gate and direction as one matrix product:
         [N, G·H] for one direction, [N, D, G·H] for two (the backward rows in the backward packed order)."""
-        projected = tf.matmul(tf.gather(self.embeddings, packing.ids), self.kernel) + self.input_bias
+        projected = tf.matmul(vectors, self.kernel) + self.input_bias
         if self.directions == 1:
             return projected
         forward, backward = tf.split(projected, 2, axis=1)
         return tf.stack([forward, tf.gather(backward, packing.reversed_rows)], axis=1)
 
-    def _recurrence(self, packing: Packing) -> tf.Tensor:
+    def _recurrence(self, packing: Packing, vectors: tf.Tensor) -> tf.Tensor:
         """[N, H] (one direction) or [N, D, H]: the state after each packed row's token."""
         steps = tf.size(packing.running)
-        projected = self._input_projection(packing)
+        projected = self._input_projection(packing, vectors)
         inputs = tf.TensorArray(
             tf.float32, size=steps, infer_shape=False, element_shape=tf.TensorShape([None, *projected.shape[1:]])
         ).split(projected, packing.running)

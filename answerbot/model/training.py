@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -19,10 +18,20 @@ from answerbot.embeddings.table import EmbeddingTable
 from answerbot.evaluation.metrics import mean_reciprocal_rank
 from answerbot.model.batches import make_batches
 from answerbot.model.encoder import SharedEncoder
+from answerbot.model.loop import run_epochs
+from answerbot.model.losses import distill_loss, in_batch_loss
 from answerbot.model.vectorizer import TextVectorizer
 from answerbot.model.vocab import embedding_matrix, read_vocab, vocab_words, write_vocab
+from answerbot.teacher.targets import DistillSet
 
-__all__ = ["TrainConfig", "TrainedModel", "in_batch_loss", "train_dual_encoder", "validation_mrr"]
+__all__ = [
+    "TrainConfig",
+    "TrainedModel",
+    "continue_from",
+    "new_model",
+    "train_dual_encoder",
+    "validation_mrr",
+]
 
 ENCODER_FILE = "encoder.keras"
 VOCAB_FILE = "vocab.txt"
@@ -36,6 +45,8 @@ class TrainConfig:
     cell: str = "gru"
     bidirectional: bool = False
     pooling: str = "mean"
+    input_dim: int | None = None
+    bag: bool = False
     max_tokens: int = 128
     epochs: int = 5
     batch_size: int = 64
@@ -44,6 +55,7 @@ class TrainConfig:
     hard_negatives: bool = False
     bucket_by_length: bool = True
     patience: int = 2
+    distill_weight: float = 0.0
     seed: int = 0
 
     @classmethod
@@ -71,6 +83,10 @@ class TrainConfig:
             raise ValueError(f"temperature={self.temperature}: must be in (0, 1]")
         if self.patience < 1:
             raise ValueError(f"patience={self.patience}: must be at least 1 epoch")
+        if self.distill_weight < 0:
+            raise ValueError(f"distill_weight={self.distill_weight}: must be >= 0")
+        if self.input_dim is not None and self.input_dim < 1:
+            raise ValueError(f"input_dim={self.input_dim}: must be a positive integer (or unset)")
 
 
 @dataclass
@@ -120,18 +136,6 @@ class TrainedModel:
         return cls(encoder, run_dir / VOCAB_FILE, config, history, record)
 
 
-def in_batch_loss(queries: tf.Tensor, documents: tf.Tensor, doc_keys: tf.Tensor, temperature: float) -> tf.Tensor:
-    """Symmetric in-batch softmax cross-entropy; duplicates of a row's own document are masked out."""
-    logits = tf.matmul(queries, documents, transpose_b=True) / temperature
-    same = tf.equal(doc_keys[:, None], doc_keys[None, :])
-    eye = tf.eye(tf.shape(logits)[0], dtype=tf.bool)
-    logits = tf.where(same & ~eye, tf.constant(-1e9, logits.dtype), logits)
-    labels = tf.range(tf.shape(logits)[0])
-    forward = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits)
-    backward = tf.nn.sparse_softmax_cross_entropy_with_logits(labels, tf.transpose(logits))
-    return tf.reduce_mean(forward + backward) / 2.0
-
-
 def validation_mrr(model: TrainedModel, pairs: Sequence[Pair]) -> float:
     """MRR@10 of each query against all distinct documents of ``pairs`` (ties at expected rank)."""
     keys = sorted({p.doc_key for p in pairs})
@@ -141,24 +145,8 @@ def validation_mrr(model: TrainedModel, pairs: Sequence[Pair]) -> float:
     return mean_reciprocal_rank(list(scores), [position[p.doc_key] for p in pairs], k=10)
 
 
-def train_dual_encoder(
-    pairs: Sequence[Pair],
-    table: EmbeddingTable,
-    work_dir: Path,
-    config: TrainConfig | None = None,
-    validation: Sequence[Pair] = (),
-    progress: Callable[[dict[str, Any]], None] | None = None,
-    checkpoint_dir: Path | None = None,
-) -> TrainedModel:
-    """Train the shared tower on ``pairs`` over the frozen ``table``; the vocabulary goes to ``work_dir``.
-
-    With ``validation`` pairs, each epoch is scored by MRR@10; training stops after ``patience``
-    epochs without improvement and keeps the best epoch's weights (also written to
-    ``checkpoint_dir/best.weights.h5`` when given). ``progress`` gets one dict per batch and per epoch.
-    """
-    config = config or TrainConfig()
-    if len(pairs) < 2:
-        raise ValueError(f"pairs: got {len(pairs)}, need at least 2 (ticket, article) pairs to train")
+def new_model(table: EmbeddingTable, work_dir: Path, config: TrainConfig) -> TrainedModel:
+    """An untrained tower over the frozen ``table``; its vocabulary is written to ``work_dir``."""
     keras.utils.set_random_seed(config.seed)
     vocab_path = write_vocab(vocab_words(table), work_dir / VOCAB_FILE)
     matrix = embedding_matrix(table)
@@ -171,15 +159,62 @@ def train_dual_encoder(
         bidirectional=config.bidirectional,
         pooling=config.pooling,
         embedding_matrix=matrix,
+        input_dim=config.input_dim,
+        bag=config.bag,
     )
-    model = TrainedModel(encoder, vocab_path, config, record={"table": table.meta, "pairs": len(pairs)})
-    vectorizer = model.vectorizer()
-    encoder(vectorizer(tf.constant(["warm up"])))
+    model = TrainedModel(encoder, vocab_path, config, record={"table": table.meta})
+    encoder(model.vectorizer()(tf.constant(["warm up"])))
+    return model
+
+
+def continue_from(model: TrainedModel, config: TrainConfig) -> TrainedModel:
+    """The same tower and vocabulary under a new training ``config`` (the architecture must not change)."""
+    fixed = ("hidden", "output_dim", "cell", "bidirectional", "pooling", "input_dim", "bag")
+    changed = [f for f in fixed if getattr(config, f) != getattr(model.config, f)]
+    if changed:
+        raise ValueError(
+            f"config changes {changed} of the model being continued; keep them as they are "
+            f"({', '.join(f'{f}={getattr(model.config, f)!r}' for f in changed)})"
+        )
+    record = {k: v for k, v in model.record.items() if k in {"table", "stages"}}
+    record["stages"] = [*record.get("stages", []), {"config": asdict(model.config), "history": model.history}]
+    return TrainedModel(model.encoder, model.vocab_path, config, record=record)
+
+
+def train_dual_encoder(
+    pairs: Sequence[Pair],
+    table: EmbeddingTable | TrainedModel,
+    work_dir: Path,
+    config: TrainConfig | None = None,
+    validation: Sequence[Pair] = (),
+    progress: Callable[[dict[str, Any]], None] | None = None,
+    checkpoint_dir: Path | None = None,
+    anchor: DistillSet | None = None,
+) -> TrainedModel:
+    """Train the shared tower on ``pairs`` with the in-batch softmax; return the trained model.
+
+    ``table`` is the frozen table of a new tower (its vocabulary goes to ``work_dir``) or a trained
+    model to fine-tune. With ``anchor`` and ``config.distill_weight > 0``, every step also takes a batch
+    of the anchor's texts and adds ``distill_weight * (1 - cos(student, teacher))``, so fine-tuning
+    does not forget the shared space the tower was distilled into. With ``validation`` pairs, each
+    epoch is scored by MRR@10 with early stopping (``patience``), keeping the best epoch's weights.
+    """
+    config = config or TrainConfig()
+    if len(pairs) < 2:
+        raise ValueError(f"pairs: got {len(pairs)}, need at least 2 (ticket, article) pairs to train")
+    model = continue_from(table, config) if isinstance(table, TrainedModel) else new_model(table, work_dir, config)
+    model.record["pairs"] = len(pairs)
+    keras.utils.set_random_seed(config.seed)
+    encoder, vectorizer = model.encoder, model.vectorizer()
     optimizer = keras.optimizers.Adam(config.learning_rate)
     key_ids = {k: i for i, k in enumerate(sorted({p.doc_key for p in pairs}))}
+    anchored = anchor is not None and config.distill_weight > 0
+    anchor_batches = anchor.cycle(config.batch_size, config.seed) if anchored and anchor is not None else None
 
     @tf.function(reduce_retracing=True)
-    def step(queries: tf.Tensor, documents: tf.Tensor, keys: tf.Tensor) -> tf.Tensor:
+    def step(
+        queries: tf.Tensor, documents: tf.Tensor, keys: tf.Tensor, anchor_texts: tf.Tensor, anchor_targets: tf.Tensor
+    ) -> tf.Tensor:
         with tf.GradientTape() as tape:
             loss = in_batch_loss(
                 encoder(vectorizer(queries), training=True),
@@ -187,47 +222,40 @@ def train_dual_encoder(
                 keys,
                 config.temperature,
             )
+            if anchored:
+                student = encoder(vectorizer(anchor_texts), training=True)
+                loss += config.distill_weight * distill_loss(student, anchor_targets)
         grads = tape.gradient(loss, encoder.trainable_variables)
         optimizer.apply_gradients(zip(grads, encoder.trainable_variables, strict=True))
         return loss
 
-    rng = np.random.default_rng(config.seed)
-    group = (lambda p: p.group) if config.hard_negatives else None
-    length = (lambda p: len(p.document)) if config.bucket_by_length else None
-    best, best_weights, stale_epochs = -1.0, None, 0
-    started = time.perf_counter()
-    for epoch in range(1, config.epochs + 1):
-        batches = make_batches(pairs, config.batch_size, rng, group=group, length=length)
-        losses = []
-        for number, batch in enumerate(batches, start=1):
-            loss = step(
+    empty_targets = tf.zeros([0, config.output_dim], tf.float32)
+
+    def run(batch: list[Pair]) -> float:
+        texts, targets = next(anchor_batches) if anchor_batches is not None else ([], empty_targets)
+        return float(
+            step(
                 tf.constant([p.query for p in batch]),
                 tf.constant([p.document for p in batch]),
                 tf.constant([key_ids[p.doc_key] for p in batch], dtype=tf.int64),
+                tf.constant(texts, dtype=tf.string),
+                tf.constant(targets, dtype=tf.float32),
             )
-            losses.append(float(loss))
-            if progress:
-                progress(
-                    {"event": "batch", "epoch": epoch, "batch": number, "batches": len(batches), "loss": losses[-1]}
-                )
-        entry = {"epoch": epoch, "loss": float(np.mean(losses)), "seconds": time.perf_counter() - started}
-        if validation:
-            entry["val_mrr"] = validation_mrr(model, validation)
-        model.history.append(entry)
-        if progress:
-            progress({"event": "epoch", **entry})
-        if validation:
-            if entry["val_mrr"] > best:
-                best, best_weights, stale_epochs = entry["val_mrr"], encoder.get_weights(), 0
-                if checkpoint_dir is not None:
-                    checkpoint_dir.mkdir(parents=True, exist_ok=True)
-                    encoder.save_weights(checkpoint_dir / "best.weights.h5")
-            else:
-                stale_epochs += 1
-                if stale_epochs >= config.patience:
-                    break
-    if best_weights is not None:
-        encoder.set_weights(best_weights)  # early stopping keeps the epoch with the best validation MRR
-        model.record["best_val_mrr"] = best
-    model.record["train_seconds"] = time.perf_counter() - started
+        )
+
+    group = (lambda p: p.group) if config.hard_negatives else None
+    length = (lambda p: len(p.document)) if config.bucket_by_length else None
+    model.history, record = run_epochs(
+        encoder,
+        config.epochs,
+        config.patience,
+        config.seed,
+        lambda rng: make_batches(pairs, config.batch_size, rng, group=group, length=length),
+        run,
+        (lambda: validation_mrr(model, validation)) if validation else None,
+        "val_mrr",
+        progress,
+        checkpoint_dir,
+    )
+    model.record.update(record)
     return model

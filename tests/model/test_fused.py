@@ -36,12 +36,22 @@ BATCHES = {"mixed": MIXED, "one": MIXED[2:3], "one short": MIXED[3:4], "all empt
 BATCHES["padding inside"] = INNER_PAD
 
 
-def _tower(cell: str, bidirectional: bool, pooling: str, rnn: layers.Layer | None = None, seed: int = 1):
+def _tower(
+    cell: str,
+    bidirectional: bool,
+    pooling: str,
+    rnn: layers.Layer | None = None,
+    seed: int = 1,
+    input_dim: int | None = None,
+    bag: bool = False,
+):
     """A tiny seeded tower with random (non-zero) biases, so every weight matters."""
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     table = rng.standard_normal((VOCAB, EMBED)).astype(np.float32)
-    encoder = SharedEncoder(VOCAB, EMBED, 5, 4, cell, bidirectional, pooling, embedding_matrix=table)
+    encoder = SharedEncoder(
+        VOCAB, EMBED, 5, 4, cell, bidirectional, pooling, embedding_matrix=table, input_dim=input_dim, bag=bag
+    )
     if rnn is not None:
         encoder.rnn = rnn
     encoder(MIXED[:1])
@@ -67,6 +77,16 @@ def test_fused_tower_gives_the_keras_vectors(cell, bidirectional, pooling):
     vectors = fused(tf.constant(MIXED)).numpy()
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-6)
     assert fused(tf.zeros([0, 4], tf.int64)).numpy().shape == (0, 4)
+
+
+@pytest.mark.parametrize(("cell", "bidirectional", "pooling"), [("gru", True, "mean"), ("lstm", False, "attention")])
+@pytest.mark.parametrize(("input_dim", "bag"), [(3, False), (None, True), (3, True)])
+def test_input_projection_and_bag_are_fused(cell, bidirectional, pooling, input_dim, bag):
+    encoder = _tower(cell, bidirectional, pooling, input_dim=input_dim, bag=bag)
+    fused = FusedEncoder(encoder)
+    assert max(_worst(encoder, fused).values()) <= 1e-5
+    # the input projection is folded into the table: the fused graph looks up input_dim-wide rows
+    assert fused.embeddings.shape == (VOCAB, input_dim or EMBED)
 
 
 def test_gru_without_reset_after_is_fused_too():

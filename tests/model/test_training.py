@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from answerbot.model.training import TrainConfig, in_batch_loss
+from answerbot.model.losses import in_batch_loss
+from answerbot.model.training import TrainConfig
 from tests.tiny_model import TINY_DOCS, TINY_PAIRS, train_tiny_model
 
 
