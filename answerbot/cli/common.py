@@ -9,6 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from answerbot.data.jsonl import DataError
 from answerbot.embeddings.table import TableError
@@ -41,7 +42,7 @@ def friendly_errors(func: F) -> F:
             FileNotFoundError,
             FileExistsError,
         ) as e:
-            console.print(f"[red]error:[/red] {e}", soft_wrap=True)
+            console.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
             raise typer.Exit(1) from e
 
     return wrapper  # type: ignore[return-value]

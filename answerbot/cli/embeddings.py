@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -159,27 +159,72 @@ def embeddings_merge(
 @friendly_errors
 def embeddings_align(
     table: Annotated[Path, typer.Argument(help="Table folder of the language to align.")],
-    pivot: Annotated[Path, typer.Option(help="Table folder of the pivot language (e.g. en).")],
     out: Annotated[Path, typer.Option(help="Aligned table folder to write.")],
-    seeds: Annotated[str, typer.Option(help="identical, dictionary or parallel.")] = "identical",
+    pivot: Annotated[
+        Path | None,
+        typer.Option(help="Table folder of the pivot language, en (Procrustes: required; teacher: to report P3)."),
+    ] = None,
+    seeds: Annotated[
+        str, typer.Option(help="identical, dictionary, parallel (Procrustes) or teacher (linear map to mUSE).")
+    ] = "identical",
     dictionary: Annotated[Path | None, typer.Option(help="For --seeds dictionary: 'src tgt' lines.")] = None,
     parallel: Annotated[
         Path | None, typer.Option(help="For --seeds parallel: TSV 'src sentence<TAB>pivot sentence' lines.")
     ] = None,
     support_kb: Annotated[
-        bool, typer.Option(help="For --seeds parallel: use support-KB train titles and their title_en.")
+        bool,
+        typer.Option(
+            help="--seeds parallel: seeds from support-KB train titles and title_en; --seeds teacher, for a "
+            "language the teacher does not cover: fit on support-KB train articles and their translations."
+        ),
     ] = False,
     data_dir: DataDir = None,
     refine: Annotated[int, typer.Option(help="Refinement rounds (CSLS mutual nearest neighbours).")] = 0,
     tatoeba: Annotated[bool, typer.Option(help="Report P3 (Tatoeba) before and after.")] = True,
+    cache_dir: Annotated[Path, typer.Option(help="--seeds teacher: cache of its vectors.")] = Path("embeddings/cache"),
 ) -> None:
-    """Rotate a table into the pivot's space by orthogonal Procrustes."""
-    from answerbot.embeddings.align import align_table, dictionary_seeds, identical_seeds, parallel_seeds
-    from answerbot.embeddings.experiment import support_kb_titles
-    from answerbot.embeddings.table import EmbeddingTable, TableError
+    """Align a table: rotate it into a pivot's space (orthogonal Procrustes, the baseline), or map it into
+    the teacher's space (a linear map fitted by ridge regression)."""
+    from answerbot.embeddings.table import EmbeddingTable
     from answerbot.evaluation.p3 import TATOEBA_CODES, p3_language
 
-    source, target = EmbeddingTable.load(table), EmbeddingTable.load(pivot)
+    source = EmbeddingTable.load(table)
+    lang = source.lang or ""
+    folder = data_dir_or_default(data_dir) / "tatoeba"
+    if seeds == "teacher":
+        aligned, english, what = _teacher_align(source, data_dir_or_default(data_dir), support_kb, cache_dir)
+        if tatoeba and lang in TATOEBA_CODES and english is not None:
+            console.print(f"P3 (Tatoeba {lang}->eng, English by the teacher's word vectors): "
+                          f"{p3_language({lang: aligned, 'en': english}, lang, folder):.3f}")  # fmt: skip
+        aligned.save(out)
+        console.print(f"[green]ok[/green] {lang} mapped into the teacher's space ({what}) -> {out}")
+        return
+    if pivot is None:
+        raise ValueError(f"--seeds {seeds}: Procrustes needs --pivot TABLE (the pivot language's table)")
+    target = EmbeddingTable.load(pivot)
+    aligned, alignment = _procrustes(source, target, seeds, dictionary, parallel, support_kb, data_dir, refine)
+    aligned.save(out)
+    if tatoeba and lang in TATOEBA_CODES and target.lang == "en":
+        before = p3_language({lang: source, "en": target}, lang, folder)
+        after = p3_language({lang: aligned, "en": target}, lang, folder)
+        console.print(f"P3 (Tatoeba {lang}->eng): before {before:.3f}, after {after:.3f}")
+    console.print(f"[green]ok[/green] {lang} aligned to {target.lang} on {alignment.seeds} {seeds} seeds -> {out}")
+
+
+def _procrustes(
+    source: Any,
+    target: Any,
+    seeds: str,
+    dictionary: Path | None,
+    parallel: Path | None,
+    support_kb: bool,
+    data_dir: Path | None,
+    refine: int,
+) -> tuple[Any, Any]:
+    from answerbot.embeddings.align import align_table, dictionary_seeds, identical_seeds, parallel_seeds
+    from answerbot.embeddings.experiment import support_kb_titles
+    from answerbot.embeddings.table import TableError
+
     if seeds == "identical":
         pairs = identical_seeds(source, target)
     elif seeds == "dictionary":
@@ -200,16 +245,26 @@ def embeddings_align(
             raise ValueError("--seeds parallel needs --parallel FILE or --support-kb")
         pairs = parallel_seeds(sentences, source, target)
     else:
-        raise ValueError(f"--seeds {seeds!r}: choose identical, dictionary or parallel")
-    aligned, alignment = align_table(source, target, pairs, seeds, refine=refine)
-    aligned.save(out)
+        raise ValueError(f"--seeds {seeds!r}: choose identical, dictionary, parallel or teacher")
+    return align_table(source, target, pairs, seeds, refine=refine)
+
+
+def _teacher_align(source: Any, data_dir: Path, support_kb: bool, cache_dir: Path) -> tuple[Any, str]:
+    """(mapped table, what the map was fitted on)."""
+    from answerbot.data.parallel import kb_parallel
+    from answerbot.embeddings.teacher_map import map_to_teacher
+    from answerbot.teacher import CachedTeacher, MuseTeacher, check_covered
+    from answerbot.teacher.targets import parallel_targets
+
+    teacher = CachedTeacher(MuseTeacher(), cache_dir)
     lang = source.lang or ""
-    if tatoeba and lang in TATOEBA_CODES and target.lang == "en":
-        folder = data_dir_or_default(data_dir) / "tatoeba"
-        before = p3_language({lang: source, "en": target}, lang, folder)
-        after = p3_language({lang: aligned, "en": target}, lang, folder)
-        console.print(f"P3 (Tatoeba {lang}->eng): before {before:.3f}, after {after:.3f}")
-    console.print(f"[green]ok[/green] {lang} aligned to {target.lang} on {alignment.seeds} {seeds} seeds -> {out}")
+    parallel_set = None
+    if lang not in teacher.languages:
+        if not support_kb:
+            check_covered(teacher, [lang], "table language")
+        parallel_set = parallel_targets(teacher, kb_parallel(data_dir, lang, teacher.languages | {"en"}), lang)
+    aligned, mapping = map_to_teacher(source, teacher, parallel_set)
+    return aligned, f"{mapping.fitted_on}, {mapping.examples} examples, fit cosine {mapping.fit_cosine:.3f}"
 
 
 def _texts(specs: list[str]) -> dict[str, list[str]]:

@@ -32,14 +32,15 @@ class ParallelText:
 
 def kb_parallel(data_dir: Path, lang: str, pivot_languages: Collection[str]) -> list[ParallelText]:
     """Titles and bodies of ``lang``'s train articles, with their English title and the same article in
-    ``pivot_languages`` (test ids are never read into the result)."""
+    those ``pivot_languages`` the KB has (test ids are never read into the result)."""
     split = read_split(data_dir)
 
     def train(code: str) -> dict[str, KbArticle]:
         return {a.id: a for a in read_support_kb(data_dir, code) if split.get(a.id) == "train"}
 
     own = train(lang)
-    others = {code: train(code) for code in sorted(set(pivot_languages) - {lang, "en"})}
+    present = {p.name.removesuffix(".jsonl.gz") for p in (Path(data_dir) / "support-kb").glob("*.jsonl.gz")}
+    others = {code: train(code) for code in sorted(set(pivot_languages) & present - {lang, "en"})}
     texts = []
     for article_id, article in own.items():
         same = [(code, kb[article_id]) for code, kb in others.items() if article_id in kb]

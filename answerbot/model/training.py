@@ -177,7 +177,8 @@ def continue_from(model: TrainedModel, config: TrainConfig) -> TrainedModel:
             f"({', '.join(f'{f}={getattr(model.config, f)!r}' for f in changed)})"
         )
     record = {k: v for k, v in model.record.items() if k in {"table", "stages"}}
-    record["stages"] = [*record.get("stages", []), {"config": asdict(model.config), "history": model.history}]
+    stage = {k: v for k, v in model.record.items() if k not in {"table", "stages", "recipe"}}
+    record["stages"] = [*record.get("stages", []), {**stage, "config": asdict(model.config), "history": model.history}]
     return TrainedModel(model.encoder, model.vocab_path, config, record=record)
 
 

@@ -128,7 +128,7 @@ def _build(cls: type, data: dict[str, Any], where: str) -> Any:
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - names)
     if unknown:
-        raise ValueError(f"{where}: unknown key(s) {unknown} in [{cls.__name__}]; known: {sorted(names)}")
+        raise ValueError(f"{where}: unknown key(s) {unknown}; known: {sorted(names)}")
     values: dict[str, Any] = {}
     for key, value in data.items():
         nested = _NESTED.get((cls, key))
