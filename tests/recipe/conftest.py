@@ -47,9 +47,30 @@ def _gz(path: Path, lines: list[str]) -> None:
 
 def write_tiny_data(root: Path) -> Path:
     words = {
-        "en": "password account printer invoice folder sync login reset order refund".split(),
-        "de": "passwort konto drucker rechnung ordner sync anmelden zurücksetzen bestellung erstattung".split(),
-        "el": "κωδικός λογαριασμός εκτυπωτής τιμολόγιο φάκελος συγχρονισμός σύνδεση επαναφορά παραγγελία".split(),
+        "en": ["password", "account", "printer", "invoice", "folder", "sync", "login", "reset", "order", "refund"],
+        "de": [
+            "passwort",
+            "konto",
+            "drucker",
+            "rechnung",
+            "ordner",
+            "sync",
+            "anmelden",
+            "zurücksetzen",
+            "bestellung",
+            "erstattung",
+        ],
+        "el": [
+            "κωδικός",
+            "λογαριασμός",
+            "εκτυπωτής",
+            "τιμολόγιο",
+            "φάκελος",
+            "συγχρονισμός",
+            "σύνδεση",
+            "επαναφορά",
+            "παραγγελία",
+        ],
     }
     for lang, vocab in words.items():
         _gz(root / "corpora" / f"{lang}.txt.gz", [" ".join(vocab[i:] + vocab[:i]) for i in range(len(vocab))] * 3)
