@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from answerbot.data.kb_pairs import kb_pairs
+from answerbot.data.records import Pair
 from answerbot.data.training_set import split_validation
 from answerbot.embeddings.merge import merge_tables
 from answerbot.embeddings.sentence_fit import FitConfig
@@ -25,7 +26,7 @@ from answerbot.model.training import TrainedModel, train_dual_encoder
 from answerbot.recipe.config import Recipe
 from answerbot.recipe.data import corpus_path, kb_targets, table_targets
 from answerbot.teacher.base import Teacher
-from answerbot.teacher.targets import DistillSet
+from answerbot.teacher.targets import DistillSet, own_targets
 
 __all__ = ["BuildResult", "build_recipe", "build_tables"]
 
@@ -60,7 +61,7 @@ def build_tables(
             say(f"{lang}: table exists in {folder}")
             tables.append(EmbeddingTable.load(folder))
             continue
-        config = TeacherTableConfig(max_words=recipe.tables.max_words, min_count=recipe.tables.min_count)
+        config = TeacherTableConfig(recipe.tables.max_words, recipe.tables.min_count, recipe.tables.max_lines)
         table = teacher_table(corpus_path(data_dir, lang), lang, teacher, config, say)
         if recipe.tables.fit_epochs:
             table = fit_table(table, fit_on, FitConfig(epochs=recipe.tables.fit_epochs, l2=recipe.tables.fit_l2), say)
@@ -89,8 +90,15 @@ def build_recipe(
     teacher: Teacher,
     say: Callable[[str], None] = print,
     export_to: Path | None = None,
+    extra_pairs: Sequence[Pair] = (),
+    extra_texts: Sequence[str] = (),
+    export_extra: dict[str, Any] | None = None,
 ) -> BuildResult:
-    """Build ``recipe`` under ``work_dir`` (resuming finished steps); export to ``export_to`` when given."""
+    """Build ``recipe`` under ``work_dir`` (resuming finished steps); export to ``export_to`` when given.
+
+    ``extra_texts`` (in languages the teacher covers) join the distillation texts with the teacher's own
+    vectors; ``extra_pairs`` join the fine-tuning pairs (e.g. an account's own tickets and articles).
+    """
     started = time.perf_counter()
     seconds: dict[str, float] = {}
 
@@ -108,27 +116,34 @@ def build_recipe(
 
     parts = list(fit_sets)
     if recipe.distill.kb:
-        parts += [s for s in (kb_targets(data_dir, lang, teacher) for lang in recipe.languages) if s is not None]
+        kb_sets = (kb_targets(data_dir, lang, teacher, recipe.distill.kb_per_language) for lang in recipe.languages)
+        parts += [s for s in kb_sets if s is not None]
+    if extra_texts:
+        parts.append(own_targets(teacher, extra_texts, "extra texts"))
     data, validation = DistillSet.concat(parts).split(recipe.distill.validation_share, seed=recipe.distill.train.seed)
     mark = lap("teacher targets", mark)
     distilled_dir = work_dir / "distilled"
+    made_with = {k: v for k, v in recipe.to_dict().items() if k in {"languages", "strategy", "tables", "distill"}}
+    made_with["texts"] = len(data)
     if (distilled_dir / "train.json").is_file() and json.loads((distilled_dir / "train.json").read_text()).get(
-        "recipe"
-    ) == recipe.to_dict()["distill"]:
+        "made_with"
+    ) == made_with:
         say(f"distilled core exists in {distilled_dir}")
         model = TrainedModel.load(distilled_dir)
     else:
-        say(f"distilling on {len(data)} texts ({validation and len(validation)} held out)")
+        say(f"distilling on {len(data)} texts ({len(validation)} held out)")
         model = distill(data, merged, distilled_dir, recipe.distill.train, validation, _epoch_logger(say, "distil"))
-        model.record["recipe"] = recipe.to_dict()["distill"]
+        model.record["made_with"] = made_with
         model.save(distilled_dir)
     mark = lap("distill", mark)
 
-    if recipe.finetune.support_kb:
-        ft = recipe.finetune
-        pairs = kb_pairs(data_dir, ft.support_kb, ft.english_titles, ft.cross_language, seed=ft.train.seed)
+    ft = recipe.finetune
+    pairs = list(extra_pairs)
+    if ft.support_kb:
+        pairs += kb_pairs(data_dir, ft.support_kb, ft.english_titles, ft.cross_language, ft.per_language, ft.train.seed)
+    if pairs:
         train_pairs, val_pairs = split_validation(pairs, ft.validation_share, ft.train.seed)
-        say(f"fine-tuning on {len(train_pairs)} support-KB pairs ({len(val_pairs)} held out)")
+        say(f"fine-tuning on {len(train_pairs)} pairs ({len(val_pairs)} held out)")
         model = train_dual_encoder(
             train_pairs, model, work_dir / "run", ft.train, val_pairs, _epoch_logger(say, "fine-tune"), anchor=data
         )
@@ -139,7 +154,7 @@ def build_recipe(
     if export_to is not None:
         from answerbot.model.export import export_model
 
-        result.export_dir = export_model(model, export_to, extra={"recipe": recipe.name})
+        result.export_dir = export_model(model, export_to, extra={"recipe": recipe.name, **(export_extra or {})})
         say(f"exported {result.export_dir}")
         lap("export", mark)
     seconds["total"] = round(time.perf_counter() - started, 1)

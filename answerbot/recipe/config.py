@@ -27,6 +27,7 @@ class TableRecipe:
 
     max_words: int = 100_000
     min_count: int = 2
+    max_lines: int | None = None
     sentences: int = 20_000
     fit_epochs: int = 5
     fit_l2: float = 1e-3
@@ -46,6 +47,7 @@ class DistillRecipe:
     titles and bodies, and a held-out share for validation."""
 
     kb: bool = True
+    kb_per_language: int | None = None
     validation_share: float = 0.02
     train: TrainConfig = field(default_factory=lambda: TrainConfig(output_dim=512, epochs=3, batch_size=128))
 
@@ -55,6 +57,7 @@ class FinetuneRecipe:
     """Task pairs from the support KB's train split; ``train.distill_weight`` keeps the teacher's space."""
 
     support_kb: tuple[str, ...] = ()
+    per_language: int | None = None
     english_titles: float = 1.0
     cross_language: float = 0.5
     validation_share: float = 0.03

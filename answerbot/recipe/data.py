@@ -51,11 +51,12 @@ def table_targets(
     return parallel_targets(teacher, texts, f"parallel:{lang}")
 
 
-def kb_targets(data_dir: Path, lang: str, teacher: Teacher) -> DistillSet | None:
-    """Support-KB train titles and bodies of a covered KB language with the teacher's own vectors
-    (None for other languages: an uncovered language's KB texts are already in its parallel targets)."""
+def kb_targets(data_dir: Path, lang: str, teacher: Teacher, per_language: int | None = None) -> DistillSet | None:
+    """Support-KB train titles and bodies of a covered KB language with the teacher's own vectors (the
+    first ``per_language`` articles; None for other languages: an uncovered language's KB texts are
+    already in its parallel targets)."""
     if lang not in KB_LANGUAGES or lang not in teacher.languages:
         return None
     split = read_split(data_dir)
-    articles = [a for a in read_support_kb(data_dir, lang) if split.get(a.id) == "train"]
+    articles = [a for a in read_support_kb(data_dir, lang) if split.get(a.id) == "train"][:per_language]
     return own_targets(teacher, [a.title for a in articles] + [a.body for a in articles], f"support-kb:{lang}")
