@@ -21,7 +21,7 @@ depends_on = None
 
 def upgrade() -> None:
     # SQLite stores of answerbot 0.1 have STRICT tables, which know REAL but not DOUBLE
-    score_type = sa.Double().with_variant(sa.REAL(), "sqlite")
+    score_type: sa.types.TypeEngine[float] = sa.Double().with_variant(sa.REAL(), "sqlite")
     op.add_column("interactions", sa.Column("top_score", score_type, nullable=True))
     op.create_index("interactions_by_time", "interactions", ["account", "created_at"])
 
