@@ -1,7 +1,7 @@
 """Browser tests of the console: the real app on uvicorn (a free loopback port, in a thread of this process)
 with a tiny English-German model, driven by Debian's Chromium through Playwright (no browser download).
 
-One browser and one server for the whole session; each test opens its own browser context (fresh session
+One browser and one server for all of them; each test opens its own browser context (fresh session
 storage) and, where it writes, its own account.
 """
 
@@ -72,14 +72,14 @@ class Console:
         return httpx.Client(base_url=self.url, headers={"X-API-Key": key}, timeout=30)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console_model(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("console_model")
     train_console_model(root / "run", root / "models")
     return root / "models"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console(console_model: Path, tmp_path_factory) -> Iterator[Console]:
     from answerbot.encoders.inprocess import SavedModelEncoder
 
@@ -117,8 +117,10 @@ def console(console_model: Path, tmp_path_factory) -> Iterator[Console]:
         store.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the console's tests. Package scope: Playwright's sync API runs an event loop in this
+    thread while it is open, which later tests that call ``asyncio.run`` must not find."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`make browser` runs apt-get install chromium)")
     with sync_playwright() as playwright:

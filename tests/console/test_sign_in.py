@@ -67,6 +67,12 @@ def test_admin_key_creates_and_opens_an_account(page: Page, console: Console) ->
     page.wait_for_url("**/console/try")
     expect(page.locator("#who-text")).to_have_text("Account made-in-console (admin key)")
     assert stored_session(page) == {"key": ADMIN_KEY, "account": "made-in-console", "admin": True}
+    # back on the first page, the admin switches accounts without typing the key again
+    page.get_by_role("link", name="answerbot console").click()
+    page.get_by_label("Account", exact=True).select_option(ACME)
+    page.get_by_role("button", name="Open account").click()
+    page.wait_for_url("**/console/try")
+    expect(page.locator("#who-text")).to_have_text(f"Account {ACME} (admin key)")
 
 
 def test_sign_out_forgets_the_key(page: Page) -> None:

@@ -35,6 +35,7 @@ export async function render(root, {base, session: current}) {
     );
   }
   keyInput.focus();
+  if (current && current.admin) await showPicker(client(current.key), current.key);  // switch accounts
 
   async function signIn(event) {
     event.preventDefault();
