@@ -3,6 +3,7 @@ counts, search and filters, view (sanitised: nothing from an article runs) and d
 
 from __future__ import annotations
 
+import io
 import json
 
 from playwright.sync_api import Page, expect
@@ -81,6 +82,24 @@ def test_drag_and_drop_a_json_file(page: Page, console: Console) -> None:
     )
     page.dispatch_event("#dropzone", "drop", {"dataTransfer": drop})
     expect(page.locator("#upload-result")).to_have_text("changes.json: 0 created, 1 updated, 0 unchanged.")
+
+
+def test_upload_an_xlsx_file(page: Page, console: Console) -> None:
+    from openpyxl import Workbook
+
+    open_articles(page, console)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["article_id", "title", "body", "locale", "labels"])
+    sheet.append(["vpn", "VPN einrichten", "Installieren Sie den Client.", "de", "network;setup"])
+    data = io.BytesIO()
+    book.save(data)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    choose_and_upload(page, "kb.xlsx", data.getvalue(), xlsx)
+    expect(page.locator("#upload-result")).to_have_text("kb.xlsx: 1 created, 0 updated, 0 unchanged.")
+    row = page.locator("#articles-table tbody tr")
+    expect(row.locator("td").nth(1)).to_have_text("VPN einrichten")
+    expect(row.locator(".tags li")).to_have_text(["network", "setup"])
 
 
 def test_bad_csv_shows_the_row_and_column_and_writes_nothing(page: Page, console: Console) -> None:

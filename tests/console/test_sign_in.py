@@ -20,6 +20,7 @@ def stored_session(page: Page) -> dict | None:
 def test_sign_in_page_passes_the_checks(page: Page) -> None:
     page.goto("/console/")
     expect(page.get_by_label("API key")).to_be_focused()
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()  # nobody is signed in yet
     check_page(page, "sign-in")
 
 

@@ -119,6 +119,7 @@ export function thresholdCurve({caption, points, total, marker, description}) {
   }
   children.push(
     s("text", {x: (left + right) / 2, y: bottom + 36, "text-anchor": "middle"}, "threshold"),
+    // offered is drawn wide below, resolved thin and dashed on top: both stay visible where they coincide
     s("path", {d: step("offered"), class: "stroke-offered"}),
     s("path", {d: step("resolved"), class: "stroke-resolved"}),
     s("line", {class: "threshold", x1: x(marker), x2: x(marker), y1: top - 6, y2: bottom}),
