@@ -52,7 +52,7 @@ function shorten(text, max) {
  * bars: [{label, score, kind: "offered" | "unoffered"}].
  */
 export function scoreBars({caption, bars, threshold}) {
-  const left = 190;
+  const left = 210;
   const right = WIDTH - 60;
   const rowHeight = 28;
   const top = 26;
@@ -65,7 +65,7 @@ export function scoreBars({caption, bars, threshold}) {
     const x0 = x(Math.min(0, bar.score));
     const x1 = x(Math.max(0, bar.score));
     children.push(
-      s("text", {x: left - 8, y: y + 17, "text-anchor": "end"}, shorten(bar.label, 28)),
+      s("text", {x: left - 8, y: y + 17, "text-anchor": "end"}, s("title", {}, bar.label), shorten(bar.label, 26)),
       s("rect", {x: x0, y: y + 4, width: Math.max(x1 - x0, 1), height: rowHeight - 10, class: `fill-${bar.kind}`}),
       s("text", {x: x1 + 6, y: y + 17}, bar.score.toFixed(3)),
     );

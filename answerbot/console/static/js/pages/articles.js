@@ -138,7 +138,7 @@ export async function render(root, {api, session}) {
         h("td", {}, a.title),
         h("td", {}, a.locale || "–"),
         h("td", {}, a.labels.length ? h("ul", {class: "tags"}, a.labels.map((l) => h("li", {}, l))) : "–"),
-        h("td", {}, a.updated_at.slice(0, 16).replace("T", " ")),
+        h("td", {class: "nowrap"}, a.updated_at.slice(0, 16).replace("T", " ")),
         h(
           "td",
           {class: "actions"},
