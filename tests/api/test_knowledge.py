@@ -27,7 +27,13 @@ def test_list_filters_by_text_locale_and_labels(seeded: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"locale": "not a locale"}, "query.locale"), ({"q": "x" * 201}, "query.q"), ({"q": "a\x00b"}, "query.q")],
+    [
+        ({"locale": "not a locale"}, "query.locale"),
+        ({"q": "x" * 201}, "query.q"),
+        ({"q": "a\x00b"}, "query.q"),
+        ({"labels": ["ok", "a\x00b"]}, "query.labels.1"),
+        ({"labels": ["x" * 65]}, "query.labels.0"),
+    ],
 )
 def test_bad_filters_are_422_naming_the_parameter(seeded: TestClient, params: dict, field: str) -> None:
     response = seeded.get(f"{URL}/articles", params=params)

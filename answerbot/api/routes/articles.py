@@ -6,6 +6,7 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from pydantic import StringConstraints
 
 from answerbot.api.deps import AccountDep, ArticleIdPath, ArticlesDep, SettingsDep
 from answerbot.api.errors import ERROR_RESPONSES
@@ -13,10 +14,13 @@ from answerbot.api.schemas import ArticleIn, ArticleOut, ArticlePageOut, BulkArt
 from answerbot.service import MAX_LABELS, MAX_PAGE_SIZE, ArticleInput, InputTooLarge, WriteStatus
 from answerbot.service.articles import MAX_SEARCH_CHARS
 from answerbot.service.uploads import ID_DEPRECATION, parse_article_table, upload_table
-from answerbot.service.validation import LOCALE_PATTERN
+from answerbot.service.validation import LOCALE_PATTERN, MAX_LABEL_CHARS
 from answerbot.store import ArticleFilter
 
 __all__ = ["router"]
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL_CHARS, pattern=r"^[^\x00]+$")]
+"""A label in a query: 1-64 characters, no NUL."""
 
 router = APIRouter(prefix="/v1/accounts/{account}/articles", tags=["articles"], responses=ERROR_RESPONSES)
 
@@ -84,7 +88,7 @@ def list_articles(
     ] = None,
     locale: Annotated[str | None, Query(pattern=LOCALE_PATTERN, description="Only articles of this locale.")] = None,
     labels: Annotated[
-        list[str] | None, Query(max_length=MAX_LABELS, description="Only articles with at least one of these.")
+        list[Label] | None, Query(max_length=MAX_LABELS, description="Only articles with at least one of these.")
     ] = None,
 ) -> ArticlePageOut:
     """One page of the account's articles, ordered by id; ``q``, ``locale`` and ``labels`` narrow it down
