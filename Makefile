@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test test-all lint format bench clean
+.PHONY: install browser run test test-all lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "answerbot needs Python >= 3.11"'
@@ -17,6 +19,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The console's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the console's browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
 run: install
 	$(BIN)/answerbot demo build
 	$(BIN)/answerbot demo load
@@ -25,13 +32,14 @@ run: install
 	@echo "  curl -s -X POST http://$(HOST):$(PORT)/v1/accounts/acme-cloud/recommendations \\"
 	@echo "       -H 'Content-Type: application/json' -H 'X-API-Key: demo-key-acme-cloud' \\"
 	@echo "       -d '{\"enquiry\": \"I forgot my password and cannot log in\", \"top_k\": 3, \"explain\": true}'"
+	@echo "Or open the console at http://$(HOST):$(PORT)/console and sign in with the demo key demo-key-acme-cloud"
 	@echo
 	ANSWERBOT_HOST=$(HOST) ANSWERBOT_PORT=$(PORT) $(BIN)/answerbot serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
-test-all: install
+test-all: install browser
 	$(BIN)/python -m pytest -m ''
 
 lint: install

@@ -51,6 +51,10 @@ class SpyEncoder:
     def dim(self) -> int:
         return self.inner.dim
 
+    @property
+    def metadata(self) -> dict:
+        return self.inner.metadata
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if self.fail:
             raise EncoderError("spy encoder told to fail")

@@ -1,4 +1,5 @@
-"""Small parts of the service layer: HTML stripping, snippets, explanation units, score fusion, API keys."""
+"""Small parts of the service layer: HTML stripping, snippets, explanation units, score fusion, API keys, the
+top-score histogram, the article preview."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from answerbot.markup import snippet, strip_html
 from answerbot.service.accounts import hash_key, new_api_key
 from answerbot.service.explain import explain, word_units
 from answerbot.service.hybrid import fuse
+from answerbot.service.preview import safe_html
+from answerbot.service.scores import score_distribution
+from answerbot.store import ScoredInteraction
 
 
 def test_strip_html_keeps_text_and_drops_scripts() -> None:
@@ -50,3 +54,27 @@ def test_api_keys_are_random_and_hashed() -> None:
     a, b = new_api_key(), new_api_key()
     assert a != b and a.startswith("ab_") and len(a) > 40
     assert hash_key(a) != a and len(hash_key(a)) == 64
+
+
+def test_score_histogram_bins_at_multiples_of_the_width() -> None:
+    items = [
+        ScoredInteraction(0.3, True, False),  # exactly on an edge: the bin it starts
+        ScoredInteraction(0.319, False, True),
+        ScoredInteraction(0.32, False, False),
+        ScoredInteraction(-0.05, False, False),
+        ScoredInteraction(None, False, False),
+    ]
+    dist = score_distribution(items, 0.02)
+    assert (dist.interactions, dist.unscored, dist.bin_width) == (5, 1, 0.02)
+    assert [(b.lower, b.interactions, b.resolved, b.rejected) for b in dist.bins] == [
+        (-0.06, 1, 0, 0),
+        (0.3, 2, 1, 1),
+        (0.32, 1, 0, 0),
+    ]
+    assert score_distribution([], 0.1).bins == ()
+
+
+def test_preview_keeps_formatting_and_drops_what_could_run_or_load() -> None:
+    html = '<h2 style="x">Hi</h2><ul><li>a</li></ul><iframe src="//e"></iframe><form><input></form><img src="x">'
+    assert safe_html(html) == "<h2>Hi</h2><ul><li>a</li></ul>"
+    assert safe_html("plain <3 text") == "plain &lt;3 text"

@@ -39,6 +39,9 @@ _PARAM_LOCATIONS = {
     "interaction_id": "path",
     "limit": "query",
     "offset": "query",
+    "q": "query",
+    "last": "query",
+    "bin_width": "query",
     "from": "query",
     "to": "query",
 }

@@ -18,11 +18,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 
 from answerbot import __version__
+from answerbot.api.docs import install_docs
 from answerbot.api.errors import install_error_handlers
 from answerbot.api.logs import configure_logging
 from answerbot.api.metrics import Metrics
 from answerbot.api.middleware import RequestMiddleware
-from answerbot.api.routes import accounts, articles, feedback, health, recommendations
+from answerbot.api.routes import accounts, articles, feedback, health, insight, knowledge, recommendations
+from answerbot.console import install_console
 from answerbot.encoders.base import Encoder
 from answerbot.encoders.compat import check_model_matches_store
 from answerbot.encoders.factory import build_encoder
@@ -76,13 +78,15 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             app.state.batcher = batcher
             yield
 
-    app = FastAPI(title="answerbot", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="answerbot", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
     app.add_middleware(RequestMiddleware, metrics=metrics, max_body_bytes=settings.max_request_bytes)
-    for module in (health, accounts, articles, recommendations, feedback):
+    for module in (health, accounts, articles, knowledge, recommendations, feedback, insight):
         app.include_router(module.router)
+    install_docs(app)
+    install_console(app)
     return app
 
 

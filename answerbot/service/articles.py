@@ -14,11 +14,13 @@ from enum import StrEnum
 
 from answerbot.service.errors import ArticleNotFound, InputTooLarge, InvalidInput, QuotaExceeded
 from answerbot.service.parts import ServiceParts
-from answerbot.service.validation import MAX_PAGE_SIZE, ArticleInput, check_article, check_id
-from answerbot.store import Account, OverQuota, StoredArticle, content_hash, utc_now
+from answerbot.service.validation import MAX_PAGE_SIZE, ArticleInput, check_article, check_filters, check_id, check_text
+from answerbot.store import Account, ArticleCounts, ArticleFilter, OverQuota, StoredArticle, content_hash, utc_now
 from answerbot.text import article_text
 
-__all__ = ["ArticlePage", "ArticleService", "ArticleWrite", "UpsertCounts", "WriteStatus"]
+__all__ = ["MAX_SEARCH_CHARS", "ArticlePage", "ArticleService", "ArticleWrite", "UpsertCounts", "WriteStatus"]
+
+MAX_SEARCH_CHARS = 200
 
 
 class WriteStatus(StrEnum):
@@ -111,16 +113,28 @@ class ArticleService(ServiceParts):
             raise ArticleNotFound(account, article_id)
         return article
 
-    def list_articles(self, account: str, limit: int = 20, offset: int = 0) -> ArticlePage:
-        """One page of an account's articles ordered by id; AccountNotFound for an unknown account."""
+    def list_articles(
+        self, account: str, limit: int = 20, offset: int = 0, where: ArticleFilter | None = None
+    ) -> ArticlePage:
+        """One page of an account's articles ordered by id, of those ``where`` selects (its text is a
+        case-insensitive substring of the title or body); AccountNotFound for an unknown account."""
         self.accounts.get(account)
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidInput("limit", f"limit={limit} is out of range; use 1 to {MAX_PAGE_SIZE}")
         if offset < 0:
             raise InvalidInput("offset", f"offset={offset} is negative; use 0 or more")
-        total = self.store.articles.count(account)
-        items = tuple(self.store.articles.list(account, limit, offset))
+        if where is not None:
+            _check_filter(where)
+        total = self.store.articles.count(account, where)
+        items = tuple(self.store.articles.list(account, limit, offset, where))
         return ArticlePage(items=items, total=total, limit=limit, offset=offset)
+
+    def counts(self, account: str) -> tuple[ArticleCounts, int]:
+        """The account's articles in all, per locale and per label, and how many of them lack a vector of the
+        served model version (``answerbot reencode --only-stale`` encodes them)."""
+        self.accounts.get(account)
+        stale = self.store.vectors.count_pending(self.encoders.model_version, account=account)
+        return self.store.articles.counts(account), stale
 
     def _upsert(self, account: Account, articles: Sequence[ArticleInput], field: str) -> list[ArticleWrite]:
         """Write validated articles in one transaction, encoding only those without a current vector.
@@ -191,3 +205,11 @@ class ArticleService(ServiceParts):
                 f"account {e.account!r} has {e.stored} articles; {e.new} new ones would exceed the limit of "
                 f"{e.limit} (ANSWERBOT_MAX_ARTICLES_PER_ACCOUNT); delete articles first or raise the limit",
             ) from e
+
+
+def _check_filter(where: ArticleFilter) -> None:
+    if where.text is not None:
+        check_text(where.text, "q")
+        if len(where.text) > MAX_SEARCH_CHARS:
+            raise InvalidInput("q", f"q has {len(where.text)} characters; search with at most {MAX_SEARCH_CHARS}")
+    check_filters(where.locale, where.labels)

@@ -1,4 +1,5 @@
-"""Feedback on recommendations (a resolution, or a rejection with a reason) and per-day analytics."""
+"""Feedback on recommendations (a resolution, or a rejection with a reason), per-day analytics, and the
+distribution of recent interactions' top scores with their feedback."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from answerbot.service.errors import Conflict, InteractionNotFound, InvalidInput
+from answerbot.service.scores import MAX_BIN_WIDTH, MAX_RECENT, MIN_BIN_WIDTH, ScoreDistribution, score_distribution
 from answerbot.service.validation import check_id
 from answerbot.store import REJECTION_REASONS, DailyCounts, Duplicate, FeedbackRecord, Store, utc_now
 
@@ -96,3 +98,13 @@ class FeedbackService:
         if (last - first).days >= MAX_ANALYTICS_DAYS:
             raise InvalidInput("from", f"the range {first}..{last} exceeds {MAX_ANALYTICS_DAYS} days; narrow it")
         return first, last, self.store.feedback.analytics(account, first.isoformat(), last.isoformat())
+
+    def score_distribution(self, account: str, last: int = 1000, bin_width: float = 0.02) -> ScoreDistribution:
+        """The top scores of the account's ``last`` interactions, binned by ``bin_width``, with their feedback."""
+        if not 1 <= last <= MAX_RECENT:
+            raise InvalidInput("last", f"last={last} is out of range; use 1 to {MAX_RECENT}")
+        if not MIN_BIN_WIDTH <= bin_width <= MAX_BIN_WIDTH:
+            raise InvalidInput(
+                "bin_width", f"bin_width={bin_width} is out of range; use {MIN_BIN_WIDTH} to {MAX_BIN_WIDTH}"
+            )
+        return score_distribution(self.store.feedback.recent_scores(account, last), bin_width)

@@ -7,7 +7,8 @@
    it with BM25), kept above the score threshold (the account's, else ``ANSWERBOT_SCORE_THRESHOLD``);
 3. when the encoder fails and the account has ``lexical_fallback``, BM25 alone ranks (flagged ``lexical``;
    no threshold, but articles without a word in common are not offered); otherwise the EncoderError stands;
-4. either way ``selection.select`` applies the filters, and the interaction is recorded, offered or not.
+4. either way ``selection.select`` applies the filters, and the interaction is recorded, offered or not,
+   with its top score (the best score the threshold was compared with; not for the lexical fallback).
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from answerbot.lang import LanguageGuess, detect_language
 from answerbot.service import explain as explaining
 from answerbot.service import hybrid
 from answerbot.service.parts import ServiceParts
-from answerbot.service.selection import ANY_MATCH, RankedArticle, Selection, ranked_articles, select
+from answerbot.service.selection import (
+    ANY_MATCH,
+    RankedArticle,
+    Selection,
+    Unoffered,
+    ranked_articles,
+    select,
+    why_unoffered,
+)
 from answerbot.service.validation import check_enquiry, check_filters
 from answerbot.store import Account, Interaction, utc_now
 
@@ -48,6 +57,10 @@ class Recommendation:
     locale_fallback: bool = False
     fallback: str | None = None
     """``"lexical"`` when the encoder was down and BM25 ranked the articles (the account's lexical_fallback)."""
+    top_score: float | None = None
+    """The best score of an article with the labels, before the threshold (None: no such article)."""
+    unoffered: Unoffered | None = None
+    """Why nothing was offered (None when something was)."""
 
     @property
     def outcome(self) -> str:
@@ -119,7 +132,9 @@ class RankingService(ServiceParts):
                 idx, self._dense_scores(idx, enquiry, vector, found.hybrid), k, threshold, locale, labels
             )
             articles = ranked_articles(idx, selection, self._explain(idx, selection, enquiry, vector, version, explain))
-        interaction = self._record(account, language, articles)
+        unoffered = why_unoffered(idx, selection, threshold, labels, lexical=fallback is not None)
+        # BM25 scores of the lexical fallback are on another scale than the threshold: not recorded
+        interaction = self._record(account, language, articles, None if fallback else selection.top_score)
         return Recommendation(
             account=account,
             model_name=self.encoders.model_name,
@@ -131,6 +146,8 @@ class RankingService(ServiceParts):
             hybrid=found.hybrid,
             locale_fallback=selection.locale_fallback,
             fallback=fallback,
+            top_score=selection.top_score,
+            unoffered=unoffered,
         )
 
     def _vector(self, enquiry: str, version: str, query: np.ndarray | EncoderError | None) -> np.ndarray:
@@ -165,9 +182,11 @@ class RankingService(ServiceParts):
             self.settings.explain_max_tokens,
         )
 
-    def _record(self, account: str, language: LanguageGuess, articles: Sequence[RankedArticle]) -> Interaction:
+    def _record(
+        self, account: str, language: LanguageGuess, articles: Sequence[RankedArticle], top_score: float | None
+    ) -> Interaction:
         now = utc_now()
         offered = tuple(a.article_id for a in articles)
-        interaction = Interaction(account, uuid.uuid4().hex, now, now[:10], language.code, offered)
+        interaction = Interaction(account, uuid.uuid4().hex, now, now[:10], language.code, offered, top_score)
         self.store.interactions.add(interaction)
         return interaction

@@ -1,5 +1,8 @@
 """Articles from a CSV or XLSX table: columns article_id, title, body, locale (optional), labels (optional,
-';'-separated). A table that names the id column ``id`` (the old spelling) is read, with a deprecation note."""
+';'-separated). A table that names the id column ``id`` (the old spelling) is read, with a deprecation note.
+
+A bad value names its row as a spreadsheet does (the header is row 1) and its column: the error's field is
+``file.rows.<row>.<column>`` and its message starts with the file name, the row and the article id."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
+from answerbot.service.articles import ArticleService, UpsertCounts
 from answerbot.service.errors import InvalidInput
 from answerbot.service.validation import ArticleInput
 
-__all__ = ["COLUMNS", "ID_DEPRECATION", "ArticleTable", "parse_article_table"]
+__all__ = ["COLUMNS", "ID_DEPRECATION", "ArticleTable", "parse_article_table", "upload_table"]
 
 COLUMNS = ("article_id", "title", "body", "locale", "labels")
 _REQUIRED = ("article_id", "title", "body")
@@ -24,10 +28,12 @@ ID_DEPRECATION = "the id is called article_id now; the old name id is accepted f
 
 @dataclass(frozen=True)
 class ArticleTable:
-    """The articles of a table, and notes about deprecated spellings it used."""
+    """The articles of a table, the row each came from (header: row 1), and notes about deprecated spellings."""
 
     articles: list[ArticleInput]
     deprecations: tuple[str, ...] = ()
+    rows: tuple[int, ...] = ()
+    filename: str = "file"
 
 
 def parse_article_table(data: bytes, filename: str) -> ArticleTable:
@@ -83,7 +89,8 @@ def _articles(rows: Iterable[Sequence[object]], filename: str) -> ArticleTable:
         raise InvalidInput("file", f"{filename} has unknown column(s) {', '.join(unknown)}; use {', '.join(COLUMNS)}")
     where = {name: header.index(name) for name in COLUMNS if name in header}
     articles = []
-    for row in iterator:
+    numbers = []
+    for number, row in enumerate(iterator, start=2):
         cells = {name: _cell(row[i]) if i < len(row) else "" for name, i in where.items()}
         if not any(cells.values()):
             continue
@@ -91,6 +98,29 @@ def _articles(rows: Iterable[Sequence[object]], filename: str) -> ArticleTable:
         articles.append(
             ArticleInput(cells["article_id"], cells["title"], cells["body"], cells.get("locale") or None, labels)
         )
+        numbers.append(number)
     if not articles:
         raise InvalidInput("file", f"{filename} has no article rows below its header")
-    return ArticleTable(articles, deprecations)
+    return ArticleTable(articles, deprecations, tuple(numbers), filename)
+
+
+def upload_table(articles: ArticleService, account: str, table: ArticleTable) -> UpsertCounts:
+    """Write the table's articles all or none; an invalid value is reported by its row and column."""
+    try:
+        return articles.upsert_articles(account, table.articles, "file")
+    except InvalidInput as e:
+        raise _by_row(e, table) from e
+
+
+def _by_row(error: InvalidInput, table: ArticleTable) -> InvalidInput:
+    """``error`` about ``articles.<i>.<column>`` (or all ``articles``) restated for the file's rows."""
+    parts = (error.field or "").split(".", 2)
+    if parts[0] != "articles":
+        return error
+    if len(parts) < 3 or not parts[1].isdigit():
+        return type(error)("file", f"{table.filename}: {error.message}", in_body=True)
+    index, column = int(parts[1]), parts[2]
+    row = table.rows[index] if index < len(table.rows) else index + 2
+    article_id = table.articles[index].article_id if index < len(table.articles) else ""
+    message = f"{table.filename} row {row} (article_id {article_id!r}), column {column}: {error.message}"
+    return type(error)(f"file.rows.{row}.{column}", message, in_body=True)

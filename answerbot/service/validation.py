@@ -14,6 +14,7 @@ from answerbot.settings import Settings
 
 __all__ = [
     "ID_PATTERN",
+    "LOCALE_PATTERN",
     "MAX_LABELS",
     "MAX_LABEL_CHARS",
     "MAX_PAGE_SIZE",
@@ -32,8 +33,11 @@ MAX_PAGE_SIZE = 100
 MAX_LABELS = 32
 MAX_LABEL_CHARS = 64
 
+LOCALE_PATTERN = r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$"
+"""A language tag like ``en`` or ``pt-BR``."""
+
 _ID_RE = re.compile(ID_PATTERN)
-_LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
+_LOCALE_RE = re.compile(LOCALE_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,31 @@
-"""Articles: write (all or nothing, with the account's quota checked in the same transaction), read, delete."""
+"""Articles: write (all or nothing, with the account's quota checked in the same transaction), read, list with
+filters (text, locale, labels), count per locale and label, delete."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TableValuedAlias,
+    cast,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from answerbot.store.database import Database
 from answerbot.store.errors import OverQuota
-from answerbot.store.records import StoredArticle
+from answerbot.store.records import ArticleCounts, ArticleFilter, StoredArticle
 from answerbot.store.rows import article_from_row, article_to_row, insert_or_update
 from answerbot.store.tables import accounts, article_vectors, articles
 
@@ -100,22 +116,67 @@ class ArticleRepository:
                     found[row["article_id"]] = article_from_row(row)
         return found
 
-    def list(self, account: str, limit: int, offset: int) -> list[StoredArticle]:
-        """One page of the account's articles, ordered by id."""
-        query = (
-            select(articles)
-            .where(articles.c.account == account)
-            .order_by(articles.c.article_id)
-            .limit(limit)
-            .offset(offset)
-        )
+    def list(self, account: str, limit: int, offset: int, where: ArticleFilter | None = None) -> list[StoredArticle]:
+        """One page of the account's articles (those ``where`` selects), ordered by id."""
+        query = self._matching(select(articles), account, where).order_by(articles.c.article_id)
         with self._db.read("listing articles") as conn:
-            return [article_from_row(row) for row in conn.execute(query).mappings()]
+            return [article_from_row(row) for row in conn.execute(query.limit(limit).offset(offset)).mappings()]
 
-    def count(self, account: str | None = None) -> int:
-        """Number of articles of ``account``, or of all accounts when None."""
+    def count(self, account: str | None = None, where: ArticleFilter | None = None) -> int:
+        """Number of articles of ``account`` (those ``where`` selects), or of all accounts when None."""
+        if where is None:
+            with self._db.read("counting articles") as conn:
+                return _count(conn, account)
+        query = self._matching(select(func.count()).select_from(articles), account, where)
         with self._db.read("counting articles") as conn:
-            return _count(conn, account)
+            return int(conn.execute(query).scalar_one())
+
+    def counts(self, account: str) -> ArticleCounts:
+        """The account's articles in all, per locale and per label."""
+        labels = self._labels()
+        by_locale = (
+            select(articles.c.locale, func.count()).where(articles.c.account == account).group_by(articles.c.locale)
+        )
+        by_label = (
+            select(labels.c.value, func.count())
+            .select_from(articles.join(labels, true()))
+            .where(articles.c.account == account)
+            .group_by(labels.c.value)
+        )
+        with self._db.read(f"counting the articles of account {account!r}") as conn:
+            locales = {locale: int(n) for locale, n in conn.execute(by_locale)}
+            per_label = {str(label): int(n) for label, n in conn.execute(by_label)}
+        return ArticleCounts(total=sum(locales.values()), locales=locales, labels=per_label)
+
+    def _labels(self) -> TableValuedAlias:
+        """An article's labels as rows of one column, ``value`` (the JSON array of the ``labels`` column)."""
+        if self._db.dialect == "postgresql":
+            return func.jsonb_array_elements_text(cast(articles.c.labels, JSONB)).table_valued("value")
+        return func.json_each(articles.c.labels).table_valued("value")
+
+    def _folded(self, column: ColumnElement[str]) -> ColumnElement[str]:
+        """``column`` case-folded in SQL (SQLite: the store's casefold function; PostgreSQL: lower)."""
+        return func.lower(column) if self._db.dialect == "postgresql" else func.casefold(column)
+
+    def _matching(self, query: Select[Any], account: str | None, where: ArticleFilter | None) -> Select[Any]:
+        if account is not None:
+            query = query.where(articles.c.account == account)
+        if where is None:
+            return query
+        if where.text:
+            needle = where.text.casefold()
+            query = query.where(
+                or_(
+                    self._folded(articles.c.title).contains(needle, autoescape=True),
+                    self._folded(articles.c.body).contains(needle, autoescape=True),
+                )
+            )
+        if where.locale is not None:
+            query = query.where(articles.c.locale == where.locale)
+        if where.labels:
+            labels = self._labels()
+            query = query.where(exists().where(labels.c.value.in_(where.labels)))
+        return query
 
     def delete(self, account: str, article_id: str) -> bool:
         """Delete the article and its vectors of every version; False when it did not exist."""

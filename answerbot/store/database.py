@@ -1,6 +1,7 @@
 """The connection side of the store: an SQLAlchemy engine (SQLite or PostgreSQL), transactions, errors.
 
-SQLite: one file in WAL mode (readers never wait for the writer), a pool of connections, foreign keys on.
+SQLite: one file in WAL mode (readers never wait for the writer), a pool of connections, foreign keys on,
+and a ``casefold(text)`` SQL function (Python's) for case-insensitive search in every script.
 Every write transaction starts with ``BEGIN IMMEDIATE``: it takes the file's write lock first, so two
 writers are serialised (the second waits up to ``busy_timeout``) and a read-then-write check inside the
 transaction (the article quota) cannot interleave with another writer.
@@ -37,6 +38,10 @@ def _is_unique_violation(error: exc.IntegrityError) -> bool:
     return getattr(orig, "sqlstate", None) == "23505"  # psycopg: unique_violation
 
 
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 class Database:
     """An engine plus ``read()`` / ``write()`` transactions that turn driver errors into StoreError."""
 
@@ -63,6 +68,8 @@ class Database:
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.close()
+            # SQLite's lower() folds ASCII only; searches fold every script with Python's casefold
+            dbapi.create_function("casefold", 1, _casefold, deterministic=True)
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:

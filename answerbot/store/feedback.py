@@ -1,11 +1,12 @@
-"""Feedback on interactions (resolutions, rejections with a reason) and the per-day analytics over both."""
+"""Feedback on interactions (resolutions, rejections with a reason), and what is read over both: the per-day
+analytics and the top scores of recent interactions with their outcome."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Exists, and_, case, exists, func, select
 
 from answerbot.store.database import Database
-from answerbot.store.records import REJECTION_REASONS, DailyCounts, FeedbackRecord
+from answerbot.store.records import REJECTION_REASONS, DailyCounts, FeedbackRecord, ScoredInteraction
 from answerbot.store.tables import feedback, interactions
 
 __all__ = ["FeedbackRepository"]
@@ -67,3 +68,23 @@ class FeedbackRepository:
                 )
             )
         return days
+
+    def recent_scores(self, account: str, last: int) -> list[ScoredInteraction]:
+        """The account's ``last`` most recent interactions (newest first): top score, resolved, rejected."""
+        i, f = interactions.c, feedback.c
+
+        def has(kind: str) -> Exists:
+            same = and_(f.account == i.account, f.interaction_id == i.interaction_id, f.kind == kind)
+            return exists().where(same)
+
+        query = (
+            select(i.top_score, has("resolution").label("resolved"), has("rejection").label("rejected"))
+            .where(i.account == account)
+            .order_by(i.created_at.desc(), i.interaction_id.desc())
+            .limit(last)
+        )
+        with self._db.read(f"recent scores of account {account!r}") as conn:
+            return [
+                ScoredInteraction(None if score is None else float(score), bool(resolved), bool(rejected))
+                for score, resolved, rejected in conn.execute(query)
+            ]

@@ -30,6 +30,7 @@ class InteractionRepository:
             "language": interaction.language,
             "offered": json.dumps(list(interaction.offered)),
             "n_offered": len(interaction.offered),
+            "top_score": interaction.top_score,
         }
         with self._db.write(f"interaction {interaction.interaction_id!r}") as conn:
             conn.execute(interactions.insert().values(values))

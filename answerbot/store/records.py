@@ -14,10 +14,13 @@ import numpy as np
 __all__ = [
     "REJECTION_REASONS",
     "Account",
+    "ArticleCounts",
+    "ArticleFilter",
     "DailyCounts",
     "FeedbackRecord",
     "Interaction",
     "PendingVector",
+    "ScoredInteraction",
     "StoredArticle",
     "content_hash",
     "utc_now",
@@ -52,6 +55,8 @@ class Interaction:
     day: str
     language: str
     offered: tuple[str, ...]
+    top_score: float | None = None
+    """The best score the threshold was compared with (None: no article passed the filters, or not recorded)."""
 
     @property
     def outcome(self) -> str:
@@ -81,6 +86,34 @@ class DailyCounts:
     unoffered: int
     resolutions: int
     rejections: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ScoredInteraction:
+    """One recent interaction's top score (None when not recorded) and whether feedback resolved or rejected it."""
+
+    top_score: float | None
+    resolved: bool
+    rejected: bool
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which of an account's articles to list: ``text`` in the title or body (case-insensitive substring),
+    of ``locale``, with at least one of ``labels``; None and empty mean no condition."""
+
+    text: str | None = None
+    locale: str | None = None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleCounts:
+    """An account's articles in all, per locale (None: no locale) and per label."""
+
+    total: int
+    locales: dict[str | None, int]
+    labels: dict[str, int]
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,12 @@ def account_from_row(row: RowMapping) -> Account:
 
 def interaction_from_row(row: RowMapping) -> Interaction:
     offered = tuple(json.loads(row["offered"]))
-    return Interaction(**_pick(row, "account", "interaction_id", "created_at", "day", "language"), offered=offered)
+    score = row["top_score"]
+    return Interaction(
+        **_pick(row, "account", "interaction_id", "created_at", "day", "language"),
+        offered=offered,
+        top_score=None if score is None else float(score),
+    )
 
 
 def _insert(conn: Connection, table: Table) -> PgInsert | SqliteInsert:

@@ -6,7 +6,9 @@
   counts for an article only while its ``content_hash`` equals the article's: an edit makes old vectors
   stale without deleting them. ``job`` names the full re-encoding job that wrote it (to resume a killed job).
 - ``accounts``: tenants; ``active_version`` is the model version the account is ranked with.
-- ``interactions`` and ``feedback``: every recommendation request and what users said about it.
+- ``interactions`` and ``feedback``: every recommendation request and what users said about it;
+  ``top_score`` is the best score the threshold was compared with (NULL before it was recorded, and for
+  the lexical fallback, whose BM25 scores are on another scale).
 - ``reencode_jobs``: full re-encoding jobs in progress.
 - ``answerbot_meta``: ``schema_version``, kept so that answerbot 0.1 (which reads it) refuses a newer store.
 
@@ -121,10 +123,12 @@ interactions = Table(
     metadata,
     *_required_text("account", "interaction_id", "created_at", "day", "language", "offered"),
     Column("n_offered", Integer, nullable=False),
+    Column("top_score", Double),
     PrimaryKeyConstraint("account", "interaction_id"),
     CheckConstraint("length(day) = 10", name="interactions_day"),
     CheckConstraint("n_offered >= 0", name="interactions_n_offered"),
     Index("interactions_by_day", "account", "day"),
+    Index("interactions_by_time", "account", "created_at"),
 )
 
 feedback = Table(

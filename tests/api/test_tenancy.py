@@ -19,10 +19,13 @@ ROUTES = [
     ("GET", "/articles/pw-reset", None),
     ("PUT", "/articles/pw-reset", ARTICLE),
     ("DELETE", "/articles/pw-reset", None),
+    ("GET", "/articles/pw-reset/preview", None),
+    ("GET", "/article-counts", None),
     ("POST", "/articles/upload", "FILE"),
     ("POST", "/recommendations", {"enquiry": "reset my password"}),
     ("POST", "/interactions/abc/feedback", {"type": "rejection"}),
     ("GET", "/analytics", None),
+    ("GET", "/interactions/scores", None),
 ]
 
 

@@ -74,6 +74,25 @@ def test_encoder_down_with_lexical_fallback_answers_bm25_flagged(client: TestCli
     assert _recommend(client, "lenient").json()["fallback"] is None
 
 
+def test_lexical_fallback_says_why_nothing_was_offered_and_records_no_top_score(client: TestClient, spy) -> None:
+    spy.fail = True
+    body = client.post("/v1/accounts/lenient/recommendations", json={"enquiry": "zzz qqq"}).json()
+    assert (body["fallback"], body["outcome"], body["unoffered"]["reason"]) == (
+        "lexical",
+        "unoffered",
+        "below_threshold",
+    )
+    assert "no article shares a word with the enquiry" in body["unoffered"]["message"]
+    offered = _recommend(client, "lenient").json()
+    assert offered["top_score"] == offered["articles"][0]["score"]  # the BM25 score, as the articles show
+    scores = client.get("/v1/accounts/lenient/interactions/scores").json()
+    assert (scores["interactions"], scores["unscored"], scores["bins"]) == (
+        2,
+        2,
+        [],
+    )  # BM25 is not on the threshold's scale
+
+
 def test_lexical_fallback_keeps_filters(client: TestClient, spy) -> None:
     spy.fail = True
     body = _recommend(client, "lenient", labels=["b"]).json()

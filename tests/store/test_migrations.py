@@ -8,6 +8,7 @@ raw SQL, as 0.1 wrote it, then opens it with today's ``Store``.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -165,8 +166,11 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
     store = previous.open()
     try:
         after = _dump(previous)
-        for table in ("articles", "article_vectors", "interactions", "feedback", "reencode_jobs"):
+        for table in ("articles", "article_vectors", "feedback", "reencode_jobs"):
             assert after[table] == before[table], table
+        # interactions gained top_score, NULL for the rows written before it was recorded
+        assert [row[:-1] for row in after["interactions"]] == before["interactions"]
+        assert [row[-1] for row in after["interactions"]] == [None] * len(INTERACTIONS)
         assert [row[:-1] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
         # explicit active versions: kept, or the version of the account's up-to-date vectors
         assert [(row[0], row[-1]) for row in after["accounts"]] == [("acme", "1"), ("globex", "1")]
@@ -179,9 +183,12 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         acme = store.accounts.by_key_hash("a" * 64)
         assert acme is not None and (acme.score_threshold, acme.hybrid, acme.lexical_fallback) == (0.3, True, True)
         interaction = store.interactions.get("acme", "i1")
-        assert interaction is not None and interaction.offered == ("a1", "a2")
+        assert interaction is not None and interaction.offered == ("a1", "a2") and interaction.top_score is None
         (day,) = store.feedback.analytics("acme", "2025-01-01", "2025-12-31")
         assert (day.attempts, day.offered, day.resolutions, day.rejections["not_related"]) == (2, 1, 1, 1)
+        # the new column is written and read on the migrated store
+        store.interactions.add(dataclasses.replace(interaction, interaction_id="i9", top_score=0.625))
+        assert [s.top_score for s in store.feedback.recent_scores("acme", 2)] == [0.625, None]
     finally:
         store.close()
 

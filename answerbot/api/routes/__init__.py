@@ -1,5 +1,5 @@
 """One router per resource."""
 
-from answerbot.api.routes import accounts, articles, feedback, health, recommendations
+from answerbot.api.routes import accounts, articles, feedback, health, insight, knowledge, recommendations
 
-__all__ = ["accounts", "articles", "feedback", "health", "recommendations"]
+__all__ = ["accounts", "articles", "feedback", "health", "insight", "knowledge", "recommendations"]

@@ -6,14 +6,21 @@ import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from pydantic import StringConstraints
 
 from answerbot.api.deps import AccountDep, ArticleIdPath, ArticlesDep, SettingsDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import ArticleIn, ArticleOut, ArticlePageOut, BulkArticlesIn, UpsertCountsOut
-from answerbot.service import MAX_PAGE_SIZE, ArticleInput, InputTooLarge, WriteStatus
-from answerbot.service.uploads import ID_DEPRECATION, parse_article_table
+from answerbot.service import MAX_LABELS, MAX_PAGE_SIZE, ArticleInput, InputTooLarge, WriteStatus
+from answerbot.service.articles import MAX_SEARCH_CHARS
+from answerbot.service.uploads import ID_DEPRECATION, parse_article_table, upload_table
+from answerbot.service.validation import LOCALE_PATTERN, MAX_LABEL_CHARS
+from answerbot.store import ArticleFilter
 
 __all__ = ["router"]
+
+Label = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LABEL_CHARS, pattern=r"^[^\x00]+$")]
+"""A label in a query: 1-64 characters, no NUL."""
 
 router = APIRouter(prefix="/v1/accounts/{account}/articles", tags=["articles"], responses=ERROR_RESPONSES)
 
@@ -51,12 +58,15 @@ async def upload_articles(
     articles: ArticlesDep,
     settings: SettingsDep,
 ) -> UpsertCountsOut:
-    """Create or replace the articles of a CSV or XLSX file (labels ';'-separated): all are written or none."""
+    """Create or replace the articles of a CSV or XLSX file (labels ';'-separated): all are written or none.
+
+    A bad value is named by its row (the header is row 1) and column: field ``body.file.rows.<row>.<column>``.
+    """
     data = await file.read(settings.max_request_bytes + 1)
     if len(data) > settings.max_request_bytes:
         raise InputTooLarge("file", f"file exceeds {settings.max_request_bytes} bytes (ANSWERBOT_MAX_REQUEST_BYTES)")
     table = await asyncio.to_thread(parse_article_table, data, file.filename or "")
-    counts = await asyncio.to_thread(articles.upsert_articles, account.account_id, table.articles, "file")
+    counts = await asyncio.to_thread(upload_table, articles, account.account_id, table)
     return UpsertCountsOut.from_counts(counts, table.deprecations)
 
 
@@ -72,9 +82,19 @@ def list_articles(
     articles: ArticlesDep,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    q: Annotated[
+        str | None,
+        Query(max_length=MAX_SEARCH_CHARS, description="Text in the title or body (case-insensitive substring)."),
+    ] = None,
+    locale: Annotated[str | None, Query(pattern=LOCALE_PATTERN, description="Only articles of this locale.")] = None,
+    labels: Annotated[
+        list[Label] | None, Query(max_length=MAX_LABELS, description="Only articles with at least one of these.")
+    ] = None,
 ) -> ArticlePageOut:
-    """One page of the account's articles, ordered by id."""
-    return ArticlePageOut.from_page(articles.list_articles(account.account_id, limit, offset))
+    """One page of the account's articles, ordered by id; ``q``, ``locale`` and ``labels`` narrow it down
+    (``total`` counts the matching articles)."""
+    where = ArticleFilter(q or None, locale, tuple(labels or ()))
+    return ArticlePageOut.from_page(articles.list_articles(account.account_id, limit, offset, where))
 
 
 @router.delete("/{article_id}", status_code=status.HTTP_204_NO_CONTENT)

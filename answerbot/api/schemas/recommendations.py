@@ -16,6 +16,7 @@ __all__ = [
     "RecommendationModelOut",
     "RecommendationOut",
     "TokenWeightOut",
+    "UnofferedOut",
 ]
 
 
@@ -59,6 +60,16 @@ class RankedArticleOut(BaseModel):
     explanation: list[TokenWeightOut] | None = None
 
 
+class UnofferedOut(BaseModel):
+    """Why nothing was offered."""
+
+    reason: Literal["no_articles", "filtered", "below_threshold"] = Field(
+        description="no_articles: the account has none; filtered: no article with the labels passed the "
+        "threshold; below_threshold: no article reached the threshold."
+    )
+    message: str
+
+
 class RecommendationOut(BaseModel):
     """An account's best articles for an enquiry, best first; ``outcome`` is offered or unoffered."""
 
@@ -75,6 +86,12 @@ class RecommendationOut(BaseModel):
     )
     explain_method: Literal["occlusion"] | None = None
     articles: list[RankedArticleOut]
+    top_score: float | None = Field(
+        default=None,
+        description="The best score of an article with the labels, before the threshold (what the threshold "
+        "was compared with); null when no article has the labels.",
+    )
+    unoffered: UnofferedOut | None = Field(default=None, description="Why nothing was offered; null when offered.")
 
     @classmethod
     def from_recommendation(cls, rec: Recommendation, explained: bool) -> RecommendationOut:
@@ -90,4 +107,8 @@ class RecommendationOut(BaseModel):
             fallback="lexical" if rec.fallback == "lexical" else None,
             explain_method="occlusion" if explained and rec.fallback is None else None,
             articles=[RankedArticleOut.model_validate(a) for a in rec.articles],
+            top_score=rec.top_score,
+            unoffered=None
+            if rec.unoffered is None
+            else UnofferedOut(reason=rec.unoffered.reason.value, message=rec.unoffered.message),
         )
