@@ -2,8 +2,10 @@
 
 The support KB shares article ids across its 13 languages, so every ``train`` article is parallel
 text: its title against ``title_en`` and the titles of the same article in other languages, its body
-against the other languages' bodies. XQuAD-R is parallel across its 11 languages (same question ids,
-same paragraphs); its folds are kept apart so that P2 never trains on the fold it scores.
+against the other languages' bodies, and line by line against translations with the same number of
+lines (99 % of the KB's Greek train bodies keep the German body's line count). XQuAD-R is parallel
+across its 11 languages (same question ids, same paragraphs); its folds are kept apart so that P2
+never trains on the fold it scores.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ class ParallelText:
     pivots: tuple[tuple[str, str], ...]
 
 
-def kb_parallel(data_dir: Path, lang: str, pivot_languages: Collection[str]) -> list[ParallelText]:
+def kb_parallel(
+    data_dir: Path, lang: str, pivot_languages: Collection[str], line_pivots: int = 4
+) -> list[ParallelText]:
     """Titles and bodies of ``lang``'s train articles, with their English title and the same article in
-    those ``pivot_languages`` the KB has (test ids are never read into the result)."""
+    those ``pivot_languages`` the KB has, and each body's lines against the same lines of up to
+    ``line_pivots`` translations (test ids are never read into the result)."""
     split = read_split(data_dir)
 
     def train(code: str) -> dict[str, KbArticle]:
@@ -52,7 +57,23 @@ def kb_parallel(data_dir: Path, lang: str, pivot_languages: Collection[str]) -> 
         bodies = [(code, a.body) for code, a in same if a.body.strip()]
         if article.body.strip() and bodies:
             texts.append(ParallelText(article.body, lang, tuple(bodies)))
+        texts += _aligned_lines(article.body, lang, bodies[:line_pivots])
     return texts
+
+
+def _lines(body: str) -> list[str]:
+    return [line.strip() for line in body.split("\n") if line.strip()]
+
+
+def _aligned_lines(body: str, lang: str, pivots: list[tuple[str, str]]) -> list[ParallelText]:
+    """The body's lines paired with the same line of each translation that has as many lines (translated
+    articles keep their paragraph structure, so line i translates line i)."""
+    own = _lines(body)
+    split = [(code, _lines(text)) for code, text in pivots]
+    matching = [(code, lines) for code, lines in split if len(lines) == len(own)]
+    if len(own) < 2 or not matching:
+        return []
+    return [ParallelText(line, lang, tuple((code, lines[i]) for code, lines in matching)) for i, line in enumerate(own)]
 
 
 def xquad_parallel(
