@@ -44,6 +44,7 @@ def settings(tmp_path: Path) -> Settings:
         max_article_chars=500,
         max_bulk_articles=8,
         score_threshold=-1.0,
+        cache_max_age_s=0.0,  # writes straight to the store stand for other processes: see them at once
     )
 
 

@@ -167,9 +167,9 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         after = _dump(previous)
         for table in ("articles", "article_vectors", "interactions", "feedback", "reencode_jobs"):
             assert after[table] == before[table], table
-        assert [row[:-1] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
-        # explicit active versions: kept, or the version of the account's up-to-date vectors
-        assert [(row[0], row[-1]) for row in after["accounts"]] == [("acme", "1"), ("globex", "1")]
+        assert [row[:-2] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
+        # explicit active versions: kept, or the version of the account's up-to-date vectors; generations from 0
+        assert [(row[0], row[-2], row[-1]) for row in after["accounts"]] == [("acme", "1", 0), ("globex", "1", 0)]
         # and the repositories read the old rows
         got = store.articles.get("acme", "a1")
         assert got is not None and got.vector is not None and got.vector.tobytes() == vec(1)
