@@ -2,9 +2,9 @@
 
 The durability rule:
 
-- A recommendation's interaction is queued before the response is sent (``add``); one thread writes
-  whatever is queued in one transaction as soon as the previous batch is written, so under load batches
-  form by themselves and nobody waits for a timer.
+- A recommendation's interaction is queued before the response is sent (``add``); one thread writes what is
+  queued in one transaction, at most every ``interval_s`` (10 ms): at most that much later than the response
+  under a steady load, and one wake-up of the writer per interval instead of one per request.
 - A failed batch is retried, the same records in the same order (idempotent), until it is written. Meanwhile,
   and while ``max_queued`` records wait, ``add`` refuses with StoreError (503 + Retry-After): no request is
   acknowledged whose interaction could not be queued for a working store.
@@ -31,6 +31,7 @@ __all__ = ["InteractionLog", "interaction_age_s", "new_interaction_id"]
 
 log = logging.getLogger(__name__)
 
+_INTERVAL_S = 0.01
 _RETRY_FIRST_S = 0.05
 _RETRY_MAX_S = 1.0
 _ID_TIME_HEX = 12
@@ -56,9 +57,15 @@ class InteractionLog:
     """``add`` queues an interaction; a thread (started on first use) writes queued ones in batches."""
 
     def __init__(
-        self, store: Store, max_queued: int = 10_000, batch_max: int = 500, close_timeout_s: float = 30.0
+        self,
+        store: Store,
+        max_queued: int = 10_000,
+        batch_max: int = 500,
+        close_timeout_s: float = 30.0,
+        interval_s: float = _INTERVAL_S,
     ) -> None:
         self._store = store
+        self.interval_s = interval_s
         self.max_queued = max_queued
         self.batch_max = batch_max
         self.close_timeout_s = close_timeout_s
@@ -69,6 +76,7 @@ class InteractionLog:
         self._written = 0
         self._failure: Exception | None = None
         self._closing = False
+        self._idle = False
         self._thread: threading.Thread | None = None
 
     @property
@@ -95,7 +103,8 @@ class InteractionLog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="answerbot-interactions", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if self._idle:  # the writer sleeps on an empty queue; otherwise it comes back by itself
+                self._cond.notify()
 
     def wait(self, account: str, interaction_id: str, timeout_s: float) -> None:
         """Return once the interaction is written if this process queued it (at once otherwise).
@@ -106,6 +115,7 @@ class InteractionLog:
             seq = self._pending.get((account, interaction_id))
             if seq is None:
                 return
+            self._cond.notify_all()  # no need to wait for the interval
             if not self._cond.wait_for(lambda: self._written >= seq, timeout_s):
                 raise StoreError(f"interaction {interaction_id!r} is not written yet: {self._failure or 'store slow'}")
 
@@ -113,6 +123,7 @@ class InteractionLog:
         """Return once everything queued so far is written; StoreError after ``timeout_s``."""
         with self._cond:
             target = self._added
+            self._cond.notify_all()
             if not self._cond.wait_for(lambda: self._written >= target, timeout_s):
                 raise StoreError(f"{target - self._written} interactions are not written yet: {self._failure}")
 
@@ -134,9 +145,13 @@ class InteractionLog:
         while True:
             with self._cond:
                 while not self._queue and not self._closing:
+                    self._idle = True
                     self._cond.wait()
+                    self._idle = False
                 if not self._queue:
                     return
+                if not self._closing and len(self._queue) < self.batch_max:
+                    self._cond.wait(self.interval_s)  # let a batch gather (close, flush and wait cut it short)
                 if self._closing and deadline is None:
                     deadline = time.monotonic() + self.close_timeout_s
                 batch = [self._queue[i] for i in range(min(self.batch_max, len(self._queue)))]

@@ -11,6 +11,7 @@ from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, RankingDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import RecommendationIn, RecommendationOut
 from answerbot.encoders.base import EncoderError
+from answerbot.lang import LanguageGuess
 
 __all__ = ["router"]
 
@@ -33,12 +34,18 @@ async def recommend(
     ranking.check_enquiry(payload.enquiry, payload.top_k)
     # the encoder (micro-batched, in a worker thread) and language detection (another thread, unless the same
     # text was detected recently) overlap
-    known = ranking.known_language(payload.enquiry)
-    query, language = await asyncio.gather(
-        batcher.encode(payload.enquiry),
-        asyncio.to_thread(ranking.detect_language, payload.enquiry) if known is None else asyncio.sleep(0, known),
-        return_exceptions=True,
-    )
+    language: LanguageGuess | BaseException | None = ranking.known_language(payload.enquiry)
+    if language is None:
+        query, language = await asyncio.gather(
+            batcher.encode(payload.enquiry),
+            asyncio.to_thread(ranking.detect_language, payload.enquiry),
+            return_exceptions=True,
+        )
+    else:
+        try:
+            query = await batcher.encode(payload.enquiry)
+        except EncoderError as e:
+            query = e
     for result in (language, query):
         if isinstance(result, BaseException) and not isinstance(result, EncoderError):
             raise result
