@@ -176,6 +176,7 @@ class Outcome:
     retry_after: str | None = None
     fallback: str | None = None
     error: str | None = None
+    interaction_id: str | None = None
 
     @property
     def seconds(self) -> float:
@@ -219,9 +220,19 @@ async def run_load(
                         f"/v1/accounts/{account}/recommendations", json=body, headers={"X-API-Key": keys[account]}
                     )
                     ended = time.monotonic()
-                    fallback = r.json().get("fallback") if r.status_code == 200 else None
+                    body = r.json() if r.status_code == 200 else {}
                     retry_after = r.headers.get("retry-after")
-                    outcomes.append(Outcome(account, started, ended, r.status_code, retry_after, fallback))
+                    outcomes.append(
+                        Outcome(
+                            account,
+                            started,
+                            ended,
+                            r.status_code,
+                            retry_after,
+                            body.get("fallback"),
+                            interaction_id=body.get("interaction_id"),
+                        )
+                    )
                 except httpx.HTTPError as e:
                     outcomes.append(Outcome(account, started, time.monotonic(), 0, error=repr(e)))
                 i += clients
