@@ -167,15 +167,15 @@ class VectorRepository:
             n = int(conn.execute(missing).scalar_one())
             if n:
                 return n
-            pick = (_V.account == _A.account, _V.article_id == _A.article_id, _V.model_version == model_version)
-            conn.execute(
+            conn.execute(  # UPDATE ... FROM: one join instead of a subquery per column and row
                 update(articles)
-                .where(_A.account == account)
-                .values(
-                    vector=select(_V.vector).where(*pick).scalar_subquery(),
-                    dim=select(_V.dim).where(*pick).scalar_subquery(),
-                    model_version=model_version,
+                .where(
+                    _A.account == account,
+                    _V.account == _A.account,
+                    _V.article_id == _A.article_id,
+                    _V.model_version == model_version,
                 )
+                .values(vector=_V.vector, dim=_V.dim, model_version=model_version)
             )
             switch = insert_or_update(
                 conn, accounts, ["account_id"], ["active_version"], also={"generation": accounts.c.generation + 1}
