@@ -1,27 +1,29 @@
 """Language detection of enquiry texts (langdetect with a fixed seed, so results are deterministic).
 
+langdetect's algorithm and profiles run in ``langdetect-rs``, a Rust port that returns langdetect's answers
+bit for bit (``tests/test_lang.py`` compares them) at about 1/40 of the cost: pure-Python langdetect took
+about 2 ms per ticket, the largest cost of a recommendation after the HTTP stack.
+
 Short text: under 3 letters the language is undetermined ("und", confidence 0). Up to 20 letters
 langdetect still answers, but its probability rests on a handful of character n-grams, so the confidence
 is scaled by ``letters / 20`` - "ok thanks" is reported, with the low confidence it deserves.
 
-The answers for the last ``_CACHED_TEXTS`` distinct texts are kept (langdetect is pure Python and costs about
-a millisecond; the same ticket text is often sent again, by retries or by several tickets of one incident).
+The answers for the last ``_CACHED_TEXTS`` distinct texts are kept (the same ticket text is often sent again,
+by retries or by several tickets of one incident).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
-from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from langdetect_rs.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect_rs.lang_detect_exception import LangDetectException
 
-__all__ = ["UNDETERMINED", "LanguageGuess", "detect_language", "known_language"]
+__all__ = ["UNDETERMINED", "LanguageGuess", "detect_language"]
 
 _MIN_LETTERS = 3
-_TRIALS = 3  # langdetect's default is 7; 3 keeps the answers on real text and cuts the (pure Python) cost
+_TRIALS = 3  # langdetect's default is 7; 3 keeps the answers on real text and cuts the cost
 _MAX_TEXT_CHARS = 500  # the language of a ticket shows in its first few sentences
 _FULL_CONFIDENCE_LETTERS = 20
 _CODE_ALIASES = {"zh-cn": "zh", "zh-tw": "zh"}
@@ -48,49 +50,12 @@ def _factory(seed: int) -> DetectorFactory:
     return factory
 
 
-class _Recent:
-    """The last ``size`` answers by (seed, text), least recently used dropped first."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._answers: OrderedDict[tuple[int, str], LanguageGuess] = OrderedDict()
-
-    def get(self, key: tuple[int, str]) -> LanguageGuess | None:
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None:
-                self._answers.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[int, str], guess: LanguageGuess) -> None:
-        with self._lock:
-            self._answers[key] = guess
-            if len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-
-
-_recent = _Recent(_CACHED_TEXTS)
-
-
-def known_language(text: str, seed: int = 0) -> LanguageGuess | None:
-    """``detect_language(text, seed)`` if it was answered recently, else None (no work)."""
-    return _recent.get((seed, text))
-
-
+@lru_cache(maxsize=_CACHED_TEXTS)
 def detect_language(text: str, seed: int = 0) -> LanguageGuess:
     """Guess the language of ``text``; "und" for text with fewer than 3 letters or no clear answer.
 
     The confidence of text under 20 letters is scaled down (see the module docstring).
     """
-    found = _recent.get((seed, text))
-    if found is None:
-        found = _detect(text, seed)
-        _recent.put((seed, text), found)
-    return found
-
-
-def _detect(text: str, seed: int) -> LanguageGuess:
     letters = sum(ch.isalpha() for ch in text)
     if letters < _MIN_LETTERS:
         return UNDETERMINED

@@ -47,3 +47,38 @@ def test_short_text_has_scaled_down_confidence() -> None:
     long = detect_language("merci beaucoup pour votre aide avec mon compte")
     assert short.confidence <= 13 / 20
     assert long.confidence > short.confidence
+
+
+def test_langdetect_rs_answers_as_langdetect_does() -> None:
+    """The Rust port behind ``detect_language`` returns the original's languages and probabilities exactly."""
+    import random
+
+    from langdetect.detector_factory import PROFILES_DIRECTORY as ORIGINAL_PROFILES
+    from langdetect.detector_factory import DetectorFactory as Original
+    from langdetect.lang_detect_exception import LangDetectException as OriginalError
+    from langdetect_rs.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    from langdetect_rs.lang_detect_exception import LangDetectException
+
+    def factory(factory_class, profiles):
+        made = factory_class()
+        made.load_profile(profiles)
+        made.set_seed(0)
+        return made
+
+    def probabilities(made, error, text: str) -> object:
+        detector = made.create()
+        detector.n_trial = 3
+        detector.set_max_text_length(500)
+        detector.append(text)
+        try:
+            return [(p.lang, p.prob) for p in detector.get_probabilities()]
+        except error:
+            return "no features"
+
+    rng = random.Random(0)
+    words = " ".join(SAMPLES.values()).split()
+    texts = [*SAMPLES.values(), "ok thanks", "12345 !!", "mail me at a@b.example or see http://x.example/y"]
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))) for _ in range(40)]
+    original, port = factory(Original, ORIGINAL_PROFILES), factory(DetectorFactory, PROFILES_DIRECTORY)
+    for text in texts:
+        assert probabilities(port, LangDetectException, text) == probabilities(original, OriginalError, text), text

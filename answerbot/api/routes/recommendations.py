@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+import numpy as np
 from fastapi import APIRouter
 
 from answerbot.api.deps import AccountDep, BatcherDep, MetricsDep, RankingDep
 from answerbot.api.errors import ERROR_RESPONSES
 from answerbot.api.schemas import RecommendationIn, RecommendationOut
 from answerbot.encoders.base import EncoderError
-from answerbot.lang import LanguageGuess
 
 __all__ = ["router"]
 
@@ -32,23 +32,11 @@ async def recommend(
     results flagged ``"fallback": "lexical"``.
     """
     ranking.check_enquiry(payload.enquiry, payload.top_k)
-    # the encoder (micro-batched, in a worker thread) and language detection (another thread, unless the same
-    # text was detected recently) overlap
-    language: LanguageGuess | BaseException | None = ranking.known_language(payload.enquiry)
-    if language is None:
-        query, language = await asyncio.gather(
-            batcher.encode(payload.enquiry),
-            asyncio.to_thread(ranking.detect_language, payload.enquiry),
-            return_exceptions=True,
-        )
-    else:
-        try:
-            query = await batcher.encode(payload.enquiry)
-        except EncoderError as e:
-            query = e
-    for result in (language, query):
-        if isinstance(result, BaseException) and not isinstance(result, EncoderError):
-            raise result
+    language = ranking.detect_language(payload.enquiry)  # tens of microseconds: cheaper here than in a thread
+    try:
+        query: np.ndarray | EncoderError = await batcher.encode(payload.enquiry)  # micro-batched, in a thread
+    except EncoderError as e:
+        query = e  # recommend() decides: lexical fallback or 503
     run = partial(
         ranking.recommend,
         account,
@@ -58,7 +46,7 @@ async def recommend(
         labels=payload.labels,
         explain=payload.explain,
         query=query,
-        language=None if isinstance(language, BaseException) else language,
+        language=language,
     )
     # with everything in memory, ranking is a few hundred microseconds of numpy: cheaper here than a thread hop
     recommendation = run() if ranking.in_memory(account, payload.explain) else await asyncio.to_thread(run)
