@@ -12,10 +12,6 @@ The job, whatever engine encodes:
    switch retried), then sets ``active_version``. Rankings read the active version per request, so they see
    all of the old version or all of N, never a mix.
 
-Store work overlaps the encoding (``pipeline``): the next page is read and the previous one written while a
-page is encoded, and an account is switched as soon as the pages have moved past it (pages come in account
-order from the local engine; the switch checks completeness itself, so an early attempt is only ever early).
-
 "Needs a vector": default (full refresh), every article without a version-N vector written by *this* job;
 the job's id is kept in the store until it completes, so a killed job started again resumes where it
 stopped. ``only_stale``: only articles without a version-N vector made from their current content hash
@@ -37,7 +33,6 @@ from answerbot.encoders.base import Encoder, EncoderError
 from answerbot.encoders.factory import build_encoder
 from answerbot.service.encoding import encode_checked
 from answerbot.service.errors import AccountNotFound
-from answerbot.service.pipeline import WriteBehind, read_ahead
 from answerbot.settings import Settings
 from answerbot.store import Store, StoredArticle, job_key
 from answerbot.text import article_text
@@ -154,37 +149,23 @@ def run_reencode(
         job, summary.resumed = store.jobs.begin(key, version)
     in_scope = store.articles.count(options.account)
     total = store.vectors.count_pending(version, account=options.account, job=job)
-    accounts = [options.account] if options.account is not None else store.accounts.ids()
-    before = {account.account_id: account.active_version for account in store.accounts.all()}
-    switched: set[str] = set()
     done = 0
 
-    def written(n: int) -> None:
+    def write(pages: Iterable[Page]) -> None:
         nonlocal done
-        done += n
-        if progress is not None and n:
-            progress(done, max(total, done))
+        for page, vectors in engine(pages):
+            rows = [(a.account, a.article_id, a.content_hash, v) for a, v in zip(page, vectors, strict=True)]
+            store.vectors.put(version, rows, job)
+            done += len(page)
+            if progress is not None:
+                progress(done, max(total, done))
 
-    def switch_early(account: str) -> None:
-        if store.vectors.activate(account, version) == 0:
-            switched.add(account)
-
-    def write(pages: Iterable[Page], early: bool = False) -> None:
-        passed: list[str] = []
-        with WriteBehind(on_done=written) as writer:
-            for page, vectors in engine(read_ahead(pages)):
-                rows = [(a.account, a.article_id, a.content_hash, v) for a, v in zip(page, vectors, strict=True)]
-                writer.submit(store.vectors.put, version, rows, job, size=len(page))
-                if early:  # accounts before this page's first are complete, unless pages came out of order
-                    for account in [a for a in passed if a < page[0].account]:
-                        passed.remove(account)
-                        writer.submit(switch_early, account)
-                    passed.extend(a for a in dict.fromkeys(a.account for a in page) if a not in passed)
-
-    write(_pages(store, version, options.account, job, options.batch_size), early=True)
+    write(_pages(store, version, options.account, job, options.batch_size))
+    accounts = [options.account] if options.account is not None else store.accounts.ids()
     for account in accounts:
+        before = store.accounts.active_version(account)
         for _ in range(_SWITCH_RETRIES):
-            if account in switched or store.vectors.activate(account, version) == 0:
+            if store.vectors.activate(account, version) == 0:
                 break
             write(_pages(store, version, account, None, options.batch_size))  # uploaded or changed meanwhile
         else:
@@ -192,7 +173,7 @@ def run_reencode(
                 f"account {account!r}: articles keep changing while switching to model version {version}; "
                 "run the job again when uploads are quieter"
             )
-        if before.get(account) != version:
+        if before != version:
             summary.switched.append(account)
         if options.prune:
             store.vectors.prune(account, [version])
