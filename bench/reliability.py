@@ -97,6 +97,37 @@ def bench_load(model_root: Path, store: Path, keys: dict[str, str], texts: list[
     }
 
 
+def _answers(outcomes: list[Outcome]) -> dict[str, Any]:
+    """How the requests of a fault run were answered: statuses, late ones, unexpected ones, 503s."""
+    unavailable = [o for o in outcomes if o.status == 503]
+    return {
+        "requests": len(outcomes),
+        "statuses": _statuses(outcomes),
+        "no_answer_within_deadline": sum(o.status == 0 for o in outcomes),
+        "unexpected": sum(o.status not in (200, 503) for o in outcomes),
+        "unavailable_503": len(unavailable),
+        "unavailable_without_retry_after": sum(o.retry_after is None for o in unavailable),
+    }
+
+
+def _recovered(base: str, account: str, key: str, text: str, within_s: float = 120.0) -> dict[str, float]:
+    """``{"recovered": when}`` once a recommendation answers 200 again (polled), or ``{}`` after ``within_s``."""
+    import httpx
+
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        r = httpx.post(
+            f"{base}/v1/accounts/{account}/recommendations",
+            json={"enquiry": text},
+            headers={"X-API-Key": key},
+            timeout=REQUEST_DEADLINE_S,
+        )
+        if r.status_code == 200:
+            return {"recovered": time.monotonic()}
+        time.sleep(0.2)
+    return {}
+
+
 def bench_fault(model_root: Path, store: Path, keys: dict[str, str], texts: list[str], args: Any) -> dict[str, Any]:
     work = store.parent
     fault_store = work / "fault.sqlite"
@@ -130,19 +161,7 @@ def bench_fault(model_root: Path, store: Path, keys: dict[str, str], texts: list
                 time.sleep(args.fault_down_s)
                 box["host"] = start_serving_host(model_root, work / "host.log", port=box["host"].port)
                 cycle["restarted"] = time.monotonic()
-                deadline = time.monotonic() + 120
-                while time.monotonic() < deadline:
-                    r = httpx.post(
-                        f"{base}/v1/accounts/{strict}/recommendations",
-                        json={"enquiry": texts[0]},
-                        headers={"X-API-Key": keys[strict]},
-                        timeout=REQUEST_DEADLINE_S,
-                    )
-                    if r.status_code == 200:
-                        cycle["recovered"] = time.monotonic()
-                        break
-                    time.sleep(0.2)
-                cycles.append(cycle)
+                cycles.append({**cycle, **_recovered(base, strict, keys[strict], texts[0])})
             time.sleep(args.fault_up_s)
 
         outcomes = asyncio.run(run_load(base, keys, texts, args.fault_clients, 0.0, REQUEST_DEADLINE_S, during=chaos))
@@ -154,12 +173,7 @@ def bench_fault(model_root: Path, store: Path, keys: dict[str, str], texts: list
     return {
         "clients": args.fault_clients,
         "cycles": len(cycles),
-        "requests": len(outcomes),
-        "statuses": _statuses(outcomes),
-        "no_answer_within_deadline": sum(o.status == 0 for o in outcomes),
-        "unexpected": sum(o.status not in (200, 503) for o in outcomes),
-        "unavailable_503": len(unavailable),
-        "unavailable_without_retry_after": sum(o.retry_after is None for o in unavailable),
+        **_answers(outcomes),
         "unavailable_on_fallback_account": sum(o.account == FALLBACK_ACCOUNT for o in unavailable),
         "lexical_fallback_200": len(lexical),
         "recovered_all": all("recovered" in c for c in cycles) and len(cycles) == args.fault_cycles,
@@ -252,19 +266,7 @@ def _postgres_restarts(
             cycle["starting"] = time.monotonic()
             _pg_cluster("start")
             cycle["started"] = time.monotonic()
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                r = httpx.post(
-                    f"{base}/v1/accounts/{account}/recommendations",
-                    json={"enquiry": texts[0]},
-                    headers={"X-API-Key": keys[account]},
-                    timeout=REQUEST_DEADLINE_S,
-                )
-                if r.status_code == 200:
-                    cycle["recovered"] = time.monotonic()
-                    break
-                time.sleep(0.2)
-            cycles.append(cycle)
+            cycles.append({**cycle, **_recovered(base, account, keys[account], texts[0])})
         time.sleep(args.fault_up_s)
 
     write_thread = threading.Thread(target=writer, name="pg-fault-writer")
@@ -285,7 +287,6 @@ def _postgres_restarts(
         store.close()
     windows = [(c["stopped"], c["starting"]) for c in cycles]
     during = [o for o in outcomes if any(a <= o.started and o.ended <= b for a, b in windows)]
-    unavailable = [o for o in outcomes if o.status == 503]
     cached_ok = [
         o.started - a for o in outcomes for a, b in windows if o.status == 200 and a <= o.started and o.ended <= b
     ]
@@ -295,12 +296,7 @@ def _postgres_restarts(
         "last_200_after_down_s": max(cached_ok, default=None),
         "cycles": len(cycles),
         "down_s": args.pg_down_s,
-        "requests": len(outcomes),
-        "statuses": _statuses(outcomes),
-        "no_answer_within_deadline": sum(o.status == 0 for o in outcomes),
-        "unexpected": sum(o.status not in (200, 503) for o in outcomes),
-        "unavailable_503": len(unavailable),
-        "unavailable_without_retry_after": sum(o.retry_after is None for o in unavailable),
+        **_answers(outcomes),
         "while_down": _statuses(during),
         "recovered_all": all("recovered" in c for c in cycles) and len(cycles) == args.pg_cycles,
         "recovery_s_max": max((c["recovered"] - c["started"] for c in cycles if "recovered" in c), default=None),
