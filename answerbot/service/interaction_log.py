@@ -77,6 +77,8 @@ class InteractionLog:
         self._failure: Exception | None = None
         self._closing = False
         self._idle = False
+        self._hurry = False
+        """Someone waits for the queue to be written: write without waiting for the interval."""
         self._thread: threading.Thread | None = None
 
     @property
@@ -115,7 +117,8 @@ class InteractionLog:
             seq = self._pending.get((account, interaction_id))
             if seq is None:
                 return
-            self._cond.notify_all()  # no need to wait for the interval
+            self._hurry = True  # no need to wait for the interval
+            self._cond.notify_all()
             if not self._cond.wait_for(lambda: self._written >= seq, timeout_s):
                 raise StoreError(f"interaction {interaction_id!r} is not written yet: {self._failure or 'store slow'}")
 
@@ -123,6 +126,7 @@ class InteractionLog:
         """Return once everything queued so far is written; StoreError after ``timeout_s``."""
         with self._cond:
             target = self._added
+            self._hurry = True
             self._cond.notify_all()
             if not self._cond.wait_for(lambda: self._written >= target, timeout_s):
                 raise StoreError(f"{target - self._written} interactions are not written yet: {self._failure}")
@@ -150,8 +154,9 @@ class InteractionLog:
                     self._idle = False
                 if not self._queue:
                     return
-                if not self._closing and len(self._queue) < self.batch_max:
-                    self._cond.wait(self.interval_s)  # let a batch gather (close, flush and wait cut it short)
+                self._cond.wait_for(  # let a batch gather, unless someone waits for it
+                    lambda: self._hurry or self._closing or len(self._queue) >= self.batch_max, self.interval_s
+                )
                 if self._closing and deadline is None:
                     deadline = time.monotonic() + self.close_timeout_s
                 batch = [self._queue[i] for i in range(min(self.batch_max, len(self._queue)))]
@@ -175,6 +180,7 @@ class InteractionLog:
                 if self._failure is not None:
                     log.warning("interactions are written again")
                 self._failure = None
+                self._hurry = self._hurry and bool(self._queue)  # hurried until what was waited for is written
                 self._written = batch[-1][0]
                 self._cond.notify_all()
             retry_s = _RETRY_FIRST_S
