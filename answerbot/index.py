@@ -101,9 +101,10 @@ def top_k_scores(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 class VectorCache(Generic[T]):
-    """Each account's entry (an AccountIndex, or (ids, matrix)) per model version, kept until ``invalidate``.
+    """Each account's entries (an AccountIndex per model version, or its record), kept until ``invalidate``.
 
-    The cache is per process: writes made by another process are not seen.
+    The cache is per process: the services invalidate it on their own writes, and a ``ChangeWatcher``
+    (``answerbot.service.freshness``) on other processes' writes.
     """
 
     def __init__(self) -> None:
@@ -127,8 +128,13 @@ class VectorCache(Generic[T]):
                 self._entries[key] = entry
         return entry
 
+    def peek(self, account: str, model_version: str) -> T | None:
+        """The cached entry, or None; never loads."""
+        with self._lock:
+            return self._entries.get((account, model_version))
+
     def invalidate(self, account: str) -> None:
-        """Forget every cached matrix of ``account``; call after each write or delete."""
+        """Forget every cached entry of ``account``; call after each write or delete."""
         with self._lock:
             self._generations[account] = self._generations.get(account, 0) + 1
             for key in [key for key in self._entries if key[0] == account]:

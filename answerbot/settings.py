@@ -64,6 +64,31 @@ class Settings(BaseSettings):
     status_max_age_s: float = Field(
         default=10.0, ge=0.0, description="how long /readyz and /metrics reuse the article and stale-article counts"
     )
+    cache_max_age_s: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=60.0,
+        description="how late a process sees another process's change to an account (key, settings, articles): "
+        "cached accounts and rankings are re-checked against the store's account generations this often (0: always)",
+    )
+    interaction_queue_max: PositiveInt = Field(
+        default=10_000, description="interactions waiting to be written before recommendations answer 503"
+    )
+    interaction_batch_max: PositiveInt = Field(default=500, description="interactions written in one transaction")
+    interaction_wait_s: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=60.0,
+        description="how long feedback on a recent interaction not yet in the store waits for it (another "
+        "process's queue) before answering 404",
+    )
+    workers: PositiveInt = Field(default=1, description="uvicorn worker processes of `answerbot serve`")
+    tf_intra_op_threads: NonNegativeInt = Field(
+        default=0, description="TensorFlow threads inside one op of the in-process encoder (0: TensorFlow's default)"
+    )
+    tf_inter_op_threads: NonNegativeInt = Field(
+        default=0, description="TensorFlow ops run at once by the in-process encoder (0: TensorFlow's default)"
+    )
     retry_after_s: PositiveInt = Field(
         default=2, description="Retry-After (seconds) on 503 responses when the encoder or the store is down"
     )

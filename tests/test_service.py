@@ -44,6 +44,7 @@ def settings(tmp_path: Path) -> Settings:
         max_article_chars=500,
         max_bulk_articles=8,
         score_threshold=-1.0,
+        cache_max_age_s=0.0,  # writes straight to the store stand for other processes: see them at once
     )
 
 
@@ -244,6 +245,15 @@ def test_recommend_reports_model_language_and_titles(service, spy) -> None:
     assert (rec.account, rec.model_name, rec.model_version) == ("acme", spy.model_name, spy.model_version)
     assert rec.language == detect_language(ENQUIRY)
     assert all(a.title == titles[a.article_id] for a in rec.articles)
+
+
+def test_recommend_records_the_interaction_with_its_top_score_behind_the_call(service, store) -> None:
+    service.articles.upsert_articles("acme", ARTICLES)
+    rec = service.ranking.recommend("acme", ENQUIRY, top_k=2)
+    service.interactions.flush(timeout_s=30)
+    written = store.interactions.get("acme", rec.interaction_id)
+    assert written is not None and written.offered == tuple(a.article_id for a in rec.articles)
+    assert written.top_score == pytest.approx(rec.articles[0].score) and written.top_score == rec.top_score
 
 
 def test_recommend_default_top_k(service, settings) -> None:

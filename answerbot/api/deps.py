@@ -2,6 +2,10 @@
 
 Every account route takes ``AccountDep``: the ``X-API-Key`` must be the admin key or the account's own key.
 A key of another account gets the same 404 as a missing account, so account ids cannot be probed.
+
+The dependencies are ``async``: FastAPI runs a plain function in its thread pool, a hop per dependency per
+request. Keys and accounts are answered from the services' caches on the event loop; only a cache miss (or a
+due freshness check) goes to the store, in the thread pool.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader
 
 from answerbot.api.metrics import Metrics
@@ -55,7 +60,7 @@ _api_key = APIKeyHeader(
 def _from_state(name: str) -> Callable[[Request], Any]:
     """A dependency returning ``app.state.<name>`` (set by ``create_app`` or the lifespan)."""
 
-    def get(request: Request) -> Any:
+    async def get(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     return get
@@ -67,19 +72,19 @@ MetricsDep = Annotated[Metrics, Depends(_from_state("metrics"))]
 SettingsDep = Annotated[Settings, Depends(_from_state("settings"))]
 
 
-def get_ranking(services: ServicesDep) -> RankingService:
+async def get_ranking(services: ServicesDep) -> RankingService:
     return services.ranking
 
 
-def get_articles(services: ServicesDep) -> ArticleService:
+async def get_articles(services: ServicesDep) -> ArticleService:
     return services.articles
 
 
-def get_accounts(services: ServicesDep) -> AccountService:
+async def get_accounts(services: ServicesDep) -> AccountService:
     return services.accounts
 
 
-def get_feedback(services: ServicesDep) -> FeedbackService:
+async def get_feedback(services: ServicesDep) -> FeedbackService:
     return services.feedback
 
 
@@ -98,20 +103,22 @@ InteractionIdPath = Annotated[
 ]
 
 
-def get_principal(accounts: AccountsDep, key: Annotated[str | None, Security(_api_key)]) -> Principal:
+async def get_principal(accounts: AccountsDep, key: Annotated[str | None, Security(_api_key)]) -> Principal:
     """Who calls: 401 without a key or with an unknown one."""
-    return accounts.authenticate(key)
+    cached = accounts.peek_principal(key)
+    return cached if cached is not None else await run_in_threadpool(accounts.authenticate, key)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_account(account: AccountPath, principal: PrincipalDep, accounts: AccountsDep) -> Account:
+async def get_account(account: AccountPath, principal: PrincipalDep, accounts: AccountsDep) -> Account:
     """The path's account, if the caller's key opens it; 404 otherwise."""
-    return accounts.authorize(principal, account)
+    cached = accounts.peek_authorized(principal, account)
+    return cached if cached is not None else await run_in_threadpool(accounts.authorize, principal, account)
 
 
-def get_admin(principal: PrincipalDep) -> Principal:
+async def get_admin(principal: PrincipalDep) -> Principal:
     """The admin; 403 for an account key."""
     AccountService.require_admin(principal)
     return principal

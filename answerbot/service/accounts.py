@@ -2,6 +2,10 @@
 
 A fast hash is enough for keys with 256 bits of entropy (no dictionary to guess from); the admin key
 comes from settings (``ANSWERBOT_ADMIN_KEY``) and opens every account. Keys are compared in constant time.
+
+Account records and which account a key hash belongs to are cached in the process; this process's own
+writes drop its entries at once, other processes' writes at most ``ANSWERBOT_CACHE_MAX_AGE_S`` later
+(``answerbot.service.freshness``). ``peek`` and ``peek_principal`` answer from the cache only (no I/O).
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import dataclasses
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from answerbot.index import VectorCache
 from answerbot.service.errors import AccountNotFound, Conflict, Forbidden, InvalidInput, Unauthorized
+from answerbot.service.freshness import ChangeWatcher
 from answerbot.service.validation import check_id
 from answerbot.settings import Settings
 from answerbot.store import Account, Duplicate, Store, utc_now
@@ -21,6 +28,7 @@ __all__ = ["KEY_PREFIX", "AccountService", "Principal", "hash_key", "new_api_key
 
 KEY_PREFIX = "ab_"
 MIN_KEY_CHARS = 16
+_RECORD = "record"
 
 
 def new_api_key() -> str:
@@ -42,11 +50,29 @@ class Principal:
 
 
 class AccountService:
-    """Creates accounts, rotates keys, changes per-account settings and checks keys."""
+    """Creates accounts, rotates keys, changes per-account settings and checks keys.
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    ``on_change(account)`` is called when another process changed the account (its articles, vectors or
+    settings), so caches built on it (the ranked articles) are dropped too.
+    """
+
+    def __init__(self, store: Store, settings: Settings, on_change: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.settings = settings
+        self._records: VectorCache[Account | None] = VectorCache()
+        self._owners: dict[str, str] = {}
+        """key hash -> account id, checked against the account's record before it is trusted."""
+        self._on_change = on_change
+        self.watcher = ChangeWatcher(store, settings.cache_max_age_s, self._changed)
+
+    def _changed(self, account_id: str) -> None:
+        self._records.invalidate(account_id)
+        if self._on_change is not None:
+            self._on_change(account_id)
+
+    def forget(self, account_id: str) -> None:
+        """Drop the cached record of ``account_id`` (after this process changed it)."""
+        self._records.invalidate(account_id)
 
     def create(
         self,
@@ -67,15 +93,21 @@ class AccountService:
             self.store.accounts.create(account)
         except Duplicate as e:
             raise Conflict("account_id", f"account {account_id!r} exists; pick another id or rotate its key") from e
+        self.forget(account_id)
         return account, key
 
     def get(self, account_id: str) -> Account:
-        """The account; AccountNotFound when absent."""
+        """The account (cached); AccountNotFound when absent."""
         check_id(account_id, "account", "account")
-        account = self.store.accounts.get(account_id)
+        self.watcher.check()
+        account = self._records.get(account_id, _RECORD, lambda: self.store.accounts.get(account_id))
         if account is None:
             raise AccountNotFound(account_id)
         return account
+
+    def peek(self, account_id: str) -> Account | None:
+        """The cached account while the cache is fresh, else None (no I/O: ``get`` does the rest)."""
+        return self._records.peek(account_id, _RECORD) if self.watcher.fresh() else None
 
     def list(self) -> list[Account]:
         """Every account, ordered by id."""
@@ -102,6 +134,7 @@ class AccountService:
             lexical_fallback=account.lexical_fallback if lexical_fallback is None else lexical_fallback,
         )
         self.store.accounts.update(updated)
+        self.forget(account_id)
         return updated
 
     def rotate_key(self, account_id: str) -> tuple[Account, str]:
@@ -109,31 +142,71 @@ class AccountService:
         key = new_api_key()
         account = dataclasses.replace(self.get(account_id), key_hash=hash_key(key))
         self.store.accounts.update(account)
+        self.forget(account_id)
         return account, key
 
     def authenticate(self, key: str | None) -> Principal:
         """Who holds ``key``; Unauthorized when missing or unknown."""
         if not key:
             raise Unauthorized("missing API key; send it in the X-API-Key header")
-        if hmac.compare_digest(key.encode("utf-8"), self.settings.admin_key.get_secret_value().encode("utf-8")):
+        if self._is_admin(key):
             return Principal(admin=True, account=None)
         digest = hash_key(key)
+        owner = self._owners.get(digest)
+        if owner is not None:
+            try:
+                if _opens(self.get(owner), digest):
+                    return Principal(admin=False, account=owner)
+            except AccountNotFound:
+                pass
+            self._owners.pop(digest, None)  # the key was rotated
         account = self.store.accounts.by_key_hash(digest)
-        if account is None or account.key_hash is None or not hmac.compare_digest(account.key_hash, digest):
+        if account is None or not _opens(account, digest):
             raise Unauthorized("unknown API key; check the X-API-Key header or ask the admin to rotate the key")
+        self._owners[digest] = account.account_id
+        return Principal(admin=False, account=account.account_id)
+
+    def peek_principal(self, key: str | None) -> Principal | None:
+        """``authenticate(key)`` from the cache only: None when it would need the store (or fail)."""
+        if not key:
+            return None
+        if self._is_admin(key):
+            return Principal(admin=True, account=None)
+        digest = hash_key(key)
+        owner = self._owners.get(digest)
+        account = None if owner is None else self.peek(owner)
+        if account is None or not _opens(account, digest):
+            return None
         return Principal(admin=False, account=account.account_id)
 
     def authorize(self, principal: Principal, account_id: str) -> Account:
         """The account if ``principal`` may use it; AccountNotFound otherwise, exactly as for a missing account."""
+        self._check_access(principal, account_id)
+        return self.get(account_id)
+
+    def peek_authorized(self, principal: Principal, account_id: str) -> Account | None:
+        """``authorize`` from the cache only: None when it would need the store."""
+        self._check_access(principal, account_id)
+        return self.peek(account_id)
+
+    @staticmethod
+    def _check_access(principal: Principal, account_id: str) -> None:
         if not principal.admin and principal.account != account_id:
             raise AccountNotFound(account_id)
-        return self.get(account_id)
+
+    def _is_admin(self, key: str) -> bool:
+        return hmac.compare_digest(key.encode("utf-8"), self.settings.admin_key.get_secret_value().encode("utf-8"))
 
     @staticmethod
     def require_admin(principal: Principal) -> None:
         """Forbidden unless the admin key was used."""
         if not principal.admin:
             raise Forbidden("this route needs the admin key (ANSWERBOT_ADMIN_KEY) in X-API-Key")
+
+
+def _opens(account: Account, digest: str) -> bool:
+    """Whether ``account``'s key hashes to ``digest`` (constant time)."""
+    return account.key_hash is not None and hmac.compare_digest(account.key_hash, digest)
 
 
 def _check_threshold(value: float | None) -> None:

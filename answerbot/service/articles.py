@@ -191,6 +191,7 @@ class ArticleService(ServiceParts):
         if to_write:
             self._write([writes[i].article for i in to_write], field)
             self.indexes.invalidate(name)
+            self.accounts.forget(name)  # the write may have set its active version; a switch is read from the store
             now_on = self.accounts.get(name)
             if (now_on.active_version or self.encoders.model_version) != version:  # switched while we encoded
                 return self._upsert(now_on, articles, field)

@@ -1,10 +1,11 @@
 """Micro-batching: concurrent enquiries that arrive within a few milliseconds share one encoder call.
 
-One worker task drains a queue: it takes the first waiting text, gathers more for up to ``max_wait_s`` (or
-until ``max_batch``), and runs the encoder in a worker thread, so the event loop never blocks on the model.
-Texts that arrive while a batch is encoding form the next batch. Whatever goes wrong in a batch (the
-encoder, or the ``on_batch`` hook) fails that batch's callers with an EncoderError (the API's 503); the
-worker carries on with the next batch.
+One worker task drains a queue: it takes the oldest waiting text and the others queued behind it, waits for
+more until that oldest text has waited ``max_wait_s`` (or the batch holds ``max_batch``), and runs the encoder
+in a worker thread, so the event loop never blocks on the model. Texts that arrive while a batch is encoding
+form the next batch, which goes out at once when the encoder is free if they already waited ``max_wait_s``.
+Whatever goes wrong in a batch (the encoder, or the ``on_batch`` hook) fails that batch's callers with an
+EncoderError (the API's 503); the worker carries on with the next batch.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = ["MicroBatcher"]
 
 EncodeFn = Callable[[list[str]], np.ndarray]
 BatchHook = Callable[[int, float], None]
+_Item = tuple[str, "asyncio.Future[np.ndarray]", float]
+"""A queued text, its caller's future, and when it was queued (loop time)."""
 
 
 class MicroBatcher:
@@ -36,25 +39,25 @@ class MicroBatcher:
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
         self._on_batch = on_batch
-        self._queue: asyncio.Queue[tuple[str, asyncio.Future[np.ndarray]]] | None = None
+        self._queue: asyncio.Queue[_Item] | None = None
         self._worker: asyncio.Task[None] | None = None
 
     async def encode(self, text: str) -> np.ndarray:
         """The vector of ``text``; the encoder's exception when its batch failed."""
-        return (await self.encode_many([text]))[0]
+        return await self._submit(text)
 
     async def encode_many(self, texts: Sequence[str]) -> list[np.ndarray]:
         """Vectors of several texts, each queued like a single enquiry."""
+        return list(await asyncio.gather(*[self._submit(text) for text in texts]))
+
+    def _submit(self, text: str) -> asyncio.Future[np.ndarray]:
         loop = asyncio.get_running_loop()
         if self._queue is None or self._worker is None or self._worker.done():
             self._queue = asyncio.Queue()
             self._worker = loop.create_task(self._run(self._queue), name="answerbot-micro-batcher")
-        futures = []
-        for text in texts:
-            future: asyncio.Future[np.ndarray] = loop.create_future()
-            self._queue.put_nowait((text, future))
-            futures.append(future)
-        return list(await asyncio.gather(*futures))
+        future: asyncio.Future[np.ndarray] = loop.create_future()
+        self._queue.put_nowait((text, future, loop.time()))
+        return future
 
     async def close(self) -> None:
         """Stop the worker; waiting callers get CancelledError."""
@@ -65,14 +68,14 @@ class MicroBatcher:
             self._worker = None
         if self._queue is not None:
             while not self._queue.empty():
-                _, future = self._queue.get_nowait()
+                _, future, _ = self._queue.get_nowait()
                 future.cancel()
 
-    async def _run(self, queue: asyncio.Queue[tuple[str, asyncio.Future[np.ndarray]]]) -> None:
+    async def _run(self, queue: asyncio.Queue[_Item]) -> None:
         loop = asyncio.get_running_loop()
         while True:
             batch = [await queue.get()]
-            deadline = loop.time() + self.max_wait_s
+            deadline = batch[0][2] + self.max_wait_s
             while len(batch) < self.max_batch:
                 if not queue.empty():
                     batch.append(queue.get_nowait())
@@ -84,7 +87,7 @@ class MicroBatcher:
                     batch.append(await asyncio.wait_for(queue.get(), remaining))
                 except TimeoutError:
                     break
-            live = [(text, future) for text, future in batch if not future.done()]
+            live = [(text, future) for text, future, _ in batch if not future.done()]
             if live:
                 await self._encode_batch(live)
 

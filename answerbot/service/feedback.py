@@ -3,17 +3,22 @@ distribution of recent interactions' top scores with their feedback."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from answerbot.service.errors import Conflict, InteractionNotFound, InvalidInput
+from answerbot.service.interaction_log import InteractionLog, interaction_age_s
 from answerbot.service.scores import MAX_BIN_WIDTH, MAX_RECENT, MIN_BIN_WIDTH, ScoreDistribution, score_distribution
 from answerbot.service.validation import check_id
-from answerbot.store import REJECTION_REASONS, DailyCounts, Duplicate, FeedbackRecord, Store, utc_now
+from answerbot.store import REJECTION_REASONS, DailyCounts, Duplicate, FeedbackRecord, Interaction, Store, utc_now
 
 __all__ = ["MAX_ANALYTICS_DAYS", "FeedbackKind", "FeedbackService", "RejectionReason"]
 
 MAX_ANALYTICS_DAYS = 366
+_QUEUED_WAIT_S = 30.0
+"""How long feedback waits for an interaction this process still has queued (then 503: the store is failing)."""
+_POLL_S = 0.02
 
 
 class FeedbackKind(StrEnum):
@@ -31,10 +36,28 @@ assert tuple(RejectionReason) == REJECTION_REASONS
 
 
 class FeedbackService:
-    """Records feedback against an account's interactions and counts outcomes per day."""
+    """Records feedback against an account's interactions and counts outcomes per day.
 
-    def __init__(self, store: Store) -> None:
+    Interactions are written behind the request (``InteractionLog``): feedback on one still queued in this
+    process waits until it is written; on an unknown id made less than ``wait_s`` ago (another process may
+    still have it queued) the store is asked again until the id is ``wait_s`` old, and only then is it 404.
+    """
+
+    def __init__(self, store: Store, interactions: InteractionLog, wait_s: float = 2.0) -> None:
         self.store = store
+        self.interactions = interactions
+        self.wait_s = wait_s
+
+    def _interaction(self, account: str, interaction_id: str) -> Interaction:
+        self.interactions.wait(account, interaction_id, _QUEUED_WAIT_S)
+        while True:
+            found = self.store.interactions.get(account, interaction_id)
+            if found is not None:
+                return found
+            age = interaction_age_s(interaction_id)
+            if age is None or not -self.wait_s <= age < self.wait_s:
+                raise InteractionNotFound(account, interaction_id)
+            time.sleep(_POLL_S)
 
     def record(
         self,
@@ -50,9 +73,7 @@ class FeedbackService:
         A rejection has a reason (default ``unknown``) and may name the offered article it rejects, once each.
         """
         check_id(interaction_id, "interaction_id", "interaction id")
-        interaction = self.store.interactions.get(account, interaction_id)
-        if interaction is None:
-            raise InteractionNotFound(account, interaction_id)
+        interaction = self._interaction(account, interaction_id)
         if kind is FeedbackKind.RESOLUTION:
             if reason is not None:
                 raise InvalidInput(
@@ -97,6 +118,7 @@ class FeedbackService:
             raise InvalidInput("from", f"from={first} is after to={last}; swap them")
         if (last - first).days >= MAX_ANALYTICS_DAYS:
             raise InvalidInput("from", f"the range {first}..{last} exceeds {MAX_ANALYTICS_DAYS} days; narrow it")
+        self.interactions.flush(_QUEUED_WAIT_S)  # this process's recommendations count at once
         return first, last, self.store.feedback.analytics(account, first.isoformat(), last.isoformat())
 
     def score_distribution(self, account: str, last: int = 1000, bin_width: float = 0.02) -> ScoreDistribution:
@@ -107,4 +129,5 @@ class FeedbackService:
             raise InvalidInput(
                 "bin_width", f"bin_width={bin_width} is out of range; use {MIN_BIN_WIDTH} to {MAX_BIN_WIDTH}"
             )
+        self.interactions.flush(_QUEUED_WAIT_S)  # this process's recommendations count at once
         return score_distribution(self.store.feedback.recent_scores(account, last), bin_width)

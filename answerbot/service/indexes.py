@@ -38,10 +38,11 @@ def load_index(store: Store, account: str, version: str) -> AccountIndex:
 
 
 class Indexes:
-    """Per-process cache of AccountIndex per (account, model version); writers call ``invalidate``.
+    """Per-process cache of AccountIndex per (account, model version); writers call ``invalidate``, and so
+    does the ChangeWatcher of ``AccountService`` when another process changed the account.
 
     Keyed by version, so an account switched by the re-encoding job (in any process) is ranked from the
-    new version's vectors on its next request.
+    new version's vectors once its new active version is read.
     """
 
     def __init__(self, store: Store) -> None:
@@ -50,6 +51,10 @@ class Indexes:
 
     def get(self, account: str, version: str) -> AccountIndex:
         return self._cache.get(account, version, lambda: load_index(self._store, account, version))
+
+    def peek(self, account: str, version: str) -> AccountIndex | None:
+        """The cached AccountIndex, or None (no I/O)."""
+        return self._cache.peek(account, version)
 
     def invalidate(self, account: str) -> None:
         self._cache.invalidate(account)

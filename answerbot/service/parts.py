@@ -1,4 +1,5 @@
-"""What the article and ranking services share: the store, account lookup, the encoders, the index cache."""
+"""What the article and ranking services share: the store, account lookup, the encoders, the index cache, the
+interaction log."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from answerbot.service.accounts import AccountService
 from answerbot.service.encoding import Encoders
 from answerbot.service.indexes import Indexes
+from answerbot.service.interaction_log import InteractionLog
 from answerbot.settings import Settings
 from answerbot.store import Store
 
@@ -22,3 +24,4 @@ class ServiceParts:
     encoders: Encoders
     indexes: Indexes
     settings: Settings
+    interactions: InteractionLog

@@ -8,12 +8,12 @@
 3. when the encoder fails and the account has ``lexical_fallback``, BM25 alone ranks (flagged ``lexical``;
    no threshold, but articles without a word in common are not offered); otherwise the EncoderError stands;
 4. either way ``selection.select`` applies the filters, and the interaction is recorded, offered or not,
-   with its top score (the best score the threshold was compared with; not for the lexical fallback).
+   with its top score (the best score the threshold was compared with; not for the lexical fallback); it is
+   queued to the interaction log and written behind the request (see ``interaction_log``).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +24,7 @@ from answerbot.index import AccountIndex
 from answerbot.lang import LanguageGuess, detect_language
 from answerbot.service import explain as explaining
 from answerbot.service import hybrid
+from answerbot.service.interaction_log import new_interaction_id
 from answerbot.service.parts import ServiceParts
 from answerbot.service.selection import (
     ANY_MATCH,
@@ -83,8 +84,19 @@ class RankingService(ServiceParts):
         return check_enquiry(self.settings, enquiry, top_k)
 
     def detect_language(self, text: str) -> LanguageGuess:
-        """The language of ``text`` (langdetect seeded with ``ANSWERBOT_LANGDETECT_SEED``)."""
+        """The language of ``text`` (langdetect seeded with ``ANSWERBOT_LANGDETECT_SEED``; tens of microseconds)."""
         return detect_language(text, seed=self.settings.langdetect_seed)
+
+    def in_memory(self, account: Account, explain: bool = False) -> bool:
+        """Whether ``recommend`` for ``account`` needs only what this process holds: no store read, no encoder
+        call (the enquiry's vector comes from the caller), so it may run on the caller's thread."""
+        version = self.version_of(account)
+        return (
+            not explain
+            and version == self.encoders.model_version
+            and self.accounts.peek(account.account_id) is not None
+            and self.indexes.peek(account.account_id, version) is not None
+        )
 
     def encode_served(self, texts: list[str]) -> np.ndarray:
         """Vectors of the served model version (checked); what the API's micro-batcher calls."""
@@ -92,7 +104,7 @@ class RankingService(ServiceParts):
 
     def recommend(
         self,
-        account: str,
+        account: str | Account,
         enquiry: str,
         top_k: int | None = None,
         *,
@@ -104,12 +116,14 @@ class RankingService(ServiceParts):
     ) -> Recommendation:
         """The account's best articles for ``enquiry``, best first, and the interaction recorded for it.
 
+        ``account`` is the account id, or its record when the caller has read it already.
         ``query`` is what the caller got from the served encoder already (the API's micro-batcher): the
         enquiry's vector, or the EncoderError it raised; None encodes here. It is used only when the
         account is on the served version. ``language`` is the enquiry's language when already detected.
         Ties are broken by article id.
         """
-        found = self.accounts.get(account)
+        found = self.accounts.get(account) if isinstance(account, str) else account
+        account = found.account_id
         k = check_enquiry(self.settings, enquiry, top_k)
         check_filters(locale, labels)
         version = self.version_of(found)
@@ -187,6 +201,6 @@ class RankingService(ServiceParts):
     ) -> Interaction:
         now = utc_now()
         offered = tuple(a.article_id for a in articles)
-        interaction = Interaction(account, uuid.uuid4().hex, now, now[:10], language.code, offered, top_score)
-        self.store.interactions.add(interaction)
+        interaction = Interaction(account, new_interaction_id(), now, now[:10], language.code, offered, top_score)
+        self.interactions.add(interaction)
         return interaction

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from answerbot.store.accounts import bump_generation
 from answerbot.store.database import Database
 from answerbot.store.errors import OverQuota
 from answerbot.store.records import ArticleCounts, ArticleFilter, StoredArticle
@@ -86,6 +87,7 @@ class ArticleRepository:
             if not rows:
                 return
             conn.execute(insert_or_update(conn, articles, _ARTICLE_KEY, list(rows[0])[2:]), rows)
+            bump_generation(conn, by_account)
             if vectors:
                 upsert = insert_or_update(conn, article_vectors, _VECTOR_KEY, _VECTOR_COLUMNS)
                 conn.execute(upsert, [{c.name: v[c.name] for c in article_vectors.columns} for v in vectors])
@@ -189,4 +191,5 @@ class ArticleRepository:
             gone = conn.execute(
                 delete(articles).where(articles.c.account == account, articles.c.article_id == article_id)
             )
+            bump_generation(conn, [account])
             return gone.rowcount > 0

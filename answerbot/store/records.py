@@ -43,6 +43,8 @@ class Account:
     """When the encoder is down, answer with BM25 results flagged as a lexical fallback instead of 503."""
     active_version: str | None = None
     """The model version the account is ranked with; None until the account's first vectors are written."""
+    generation: int = 0
+    """Bumped by every write that changes the account, its articles or its active vectors (cache invalidation)."""
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def article_from_row(row: RowMapping) -> StoredArticle:
 def account_from_row(row: RowMapping) -> Account:
     threshold = row["score_threshold"]
     return Account(
-        **_pick(row, "account_id", "key_hash", "created_at", "active_version"),
+        **_pick(row, "account_id", "key_hash", "created_at", "active_version", "generation"),
         score_threshold=None if threshold is None else float(threshold),
         hybrid=bool(row["hybrid"]),
         lexical_fallback=bool(row["lexical_fallback"]),
@@ -101,9 +101,12 @@ def insert_or_ignore(conn: Connection, table: Table, keys: list[str]) -> PgInser
     return _insert(conn, table).on_conflict_do_nothing(index_elements=keys)
 
 
-def insert_or_update(conn: Connection, table: Table, keys: list[str], update: list[str]) -> PgInsert | SqliteInsert:
-    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET update = excluded.update`` in the connection's dialect."""
+def insert_or_update(
+    conn: Connection, table: Table, keys: list[str], update: list[str], also: dict[str, Any] | None = None
+) -> PgInsert | SqliteInsert:
+    """``INSERT ... ON CONFLICT (keys) DO UPDATE SET update = excluded.update`` (and ``also``'s column = expression
+    on a conflict) in the connection's dialect."""
     statement = _insert(conn, table)
     return statement.on_conflict_do_update(
-        index_elements=keys, set_={name: statement.excluded[name] for name in update}
+        index_elements=keys, set_={**{name: statement.excluded[name] for name in update}, **(also or {})}
     )

@@ -5,7 +5,9 @@
 - ``article_vectors``: every vector ever written, one row per (account, article_id, model_version). A vector
   counts for an article only while its ``content_hash`` equals the article's: an edit makes old vectors
   stale without deleting them. ``job`` names the full re-encoding job that wrote it (to resume a killed job).
-- ``accounts``: tenants; ``active_version`` is the model version the account is ranked with.
+- ``accounts``: tenants; ``active_version`` is the model version the account is ranked with; ``generation`` is
+  bumped by every transaction that changes the account, its articles or its active vectors (what API processes
+  cache; see ``answerbot.store.accounts.bump_generation``).
 - ``interactions`` and ``feedback``: every recommendation request and what users said about it;
   ``top_score`` is the best score the threshold was compared with (NULL before it was recorded, and for
   the lexical fallback, whose BM25 scores are on another scale).
@@ -113,6 +115,7 @@ accounts = Table(
     Column("created_at", Text, nullable=False),
     Column("lexical_fallback", Boolean, nullable=False, server_default=text("false")),
     Column("active_version", Text),
+    Column("generation", Integer, nullable=False, server_default=text("0")),
     CheckConstraint("length(account_id) BETWEEN 1 AND 128", name="accounts_account_id"),
     CheckConstraint("key_hash IS NULL OR length(key_hash) = 64", name="accounts_key_hash"),
     CheckConstraint("score_threshold IS NULL OR score_threshold BETWEEN -1 AND 1", name="accounts_threshold"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, not_, or_, select, text, update
 
+from answerbot.store.accounts import bump_generation
 from answerbot.store.database import Database
 from answerbot.store.records import PendingVector, StoredArticle, utc_now
 from answerbot.store.rows import VECTOR_DTYPE, article_from_row, insert_or_update, vector_blob
@@ -151,6 +152,7 @@ class VectorRepository:
                     ["content_hash", "vector", "dim", "job"],
                 )
                 conn.execute(upsert, kept)
+                bump_generation(conn, {v["account"] for v in kept}, model_version)
         return len(kept)
 
     def activate(self, account: str, model_version: str) -> int:
@@ -165,18 +167,21 @@ class VectorRepository:
             n = int(conn.execute(missing).scalar_one())
             if n:
                 return n
-            pick = (_V.account == _A.account, _V.article_id == _A.article_id, _V.model_version == model_version)
-            conn.execute(
+            conn.execute(  # UPDATE ... FROM: one join instead of a subquery per column and row
                 update(articles)
-                .where(_A.account == account)
-                .values(
-                    vector=select(_V.vector).where(*pick).scalar_subquery(),
-                    dim=select(_V.dim).where(*pick).scalar_subquery(),
-                    model_version=model_version,
+                .where(
+                    _A.account == account,
+                    _V.account == _A.account,
+                    _V.article_id == _A.article_id,
+                    _V.model_version == model_version,
                 )
+                .values(vector=_V.vector, dim=_V.dim, model_version=model_version)
+            )
+            switch = insert_or_update(
+                conn, accounts, ["account_id"], ["active_version"], also={"generation": accounts.c.generation + 1}
             )
             conn.execute(
-                insert_or_update(conn, accounts, ["account_id"], ["active_version"]),
+                switch,
                 {
                     "account_id": account,
                     "key_hash": None,
@@ -185,6 +190,7 @@ class VectorRepository:
                     "created_at": utc_now(),
                     "lexical_fallback": False,
                     "active_version": model_version,
+                    "generation": 0,
                 },
             )
         return 0

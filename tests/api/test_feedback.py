@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
+from answerbot.api import create_app
+from answerbot.store import Store
+from tests.api.conftest import create_account
+
 URL = "/v1/accounts/acme"
 
 
@@ -95,3 +99,18 @@ def test_other_accounts_interaction_is_invisible(seeded: TestClient, make_accoun
     url = f"/v1/accounts/globex/interactions/{rec['interaction_id']}/feedback"
     response = seeded.post(url, json={"type": "rejection"}, headers={"X-API-Key": key})
     assert (response.status_code, response.json()["error"]["code"]) == (404, "interaction_not_found")
+
+
+def test_acknowledged_interactions_are_stored_after_a_clean_shutdown(settings, spy, articles) -> None:
+    """Interactions are written behind the responses; the shutdown writes what is still queued."""
+    with TestClient(create_app(settings, encoder=spy)) as client:
+        client.headers["X-API-Key"] = create_account(client, "acme")
+        assert client.put(f"{URL}/articles", json={"articles": articles}).status_code == 200
+        ids = [interaction(client, enquiry=f"reset my password {n}")["interaction_id"] for n in range(30)]
+        last = interaction(client)["interaction_id"]
+        assert feedback(client, last, type="rejection").status_code == 201  # just returned: never a 404
+    store = Store.sqlite(settings.store_path)
+    try:
+        assert [i for i in [*ids, last] if store.interactions.get("acme", i) is None] == []
+    finally:
+        store.close()

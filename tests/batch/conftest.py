@@ -47,7 +47,14 @@ def make_articles(n: int, seed: int = 0, prefix: str = "a") -> list[ArticleInput
 
 
 def batch_settings(tmp_path: Path, model_root: Path) -> Settings:
-    return Settings(store_path=tmp_path / "store.sqlite", model_root=model_root, score_threshold=-1.0, max_top_k=10)
+    # the job's store writes stand for another process: services see them at once (no cache bound)
+    return Settings(
+        store_path=tmp_path / "store.sqlite",
+        model_root=model_root,
+        score_threshold=-1.0,
+        max_top_k=10,
+        cache_max_age_s=0.0,
+    )
 
 
 @pytest.fixture

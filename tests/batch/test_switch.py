@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from answerbot import index
-from answerbot.service import Services
+from answerbot.service import ArticleInput, Services
 from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
 from answerbot.store import Store
 from answerbot.text import article_text
@@ -69,3 +69,20 @@ def test_ranking_during_the_switch_never_mixes_versions(settings, encoders) -> N
     }
     for account, start in first_v2.items():  # once switched, an account stays switched
         assert all(v == "2" for a, v, _ in seen[start:] if a == account)
+
+
+def test_an_upload_right_after_another_process_switched_uses_the_new_version(settings, encoders) -> None:
+    """The account record is cached (for up to a minute here), but an upload re-reads it from the store after its
+    write, so a switch made meanwhile by the job (another process) is not missed: the article is re-encoded."""
+    store = seed_store(settings, encoders["1"], 5)
+    cached = settings.model_copy(update={"cache_max_age_s": 60.0})
+    service = Services.build(store, encoders["1"], cached, encoder_for=lambda v: encoders[v])
+    assert service.ranking.recommend("acme", ENQUIRY).model_version == "1"  # the account is cached on version 1
+    run_reencode(Store.sqlite(settings.store_path), "2", local_engine(encoders["2"]), ReencodeOptions("2"))
+    service.articles.upsert_article("acme", ArticleInput("late", "a late article", "reset the password"))
+    stored = store.articles.get("acme", "late")
+    assert stored is not None and stored.model_version == "2"
+    np.testing.assert_allclose(
+        stored.vector, encoders["2"].encode([article_text("a late article", "reset the password")])[0], atol=1e-6
+    )
+    assert service.ranking.recommend("acme", ENQUIRY).model_version == "2"  # and it ranks with it from now on

@@ -121,12 +121,19 @@ def start_serving_host(model_root: Path, log: Path, port: int | None = None) -> 
     return _start_with_retries(make, lambda proc: wait_for_port(proc), port)
 
 
-def start_api(env: dict[str, str], log: Path, timeout_s: float = 240.0) -> Proc:
-    """uvicorn with ``create_app`` and ``env`` (ANSWERBOT_*) on a free loopback port; returns once /readyz is 200."""
+def start_api(env: dict[str, str], log: Path, timeout_s: float = 240.0, workers: int | None = None) -> Proc:
+    """uvicorn with ``create_app`` and ``env`` (ANSWERBOT_*) on a free loopback port; returns once /readyz is 200.
+
+    With ``workers``, ``answerbot serve --workers N`` instead (the supervisor's pid; its workers are children).
+    """
 
     def make(p: int) -> Proc:
-        command = [sys.executable, "-m", "uvicorn", "--factory", "answerbot.api.main:create_app"]
-        command += ["--host", "127.0.0.1", "--port", str(p), "--log-level", "warning", "--no-access-log"]
+        if workers is None:
+            command = [sys.executable, "-m", "uvicorn", "--factory", "answerbot.api.main:create_app"]
+            command += ["--host", "127.0.0.1", "--port", str(p), "--log-level", "warning", "--no-access-log"]
+        else:
+            command = [str(Path(sys.executable).parent / "answerbot"), "serve", "--host", "127.0.0.1"]
+            command += ["--port", str(p), "--workers", str(workers)]
         return _spawn(command, {"ANSWERBOT_ADMIN_KEY": ADMIN_KEY, "ANSWERBOT_LOG_JSON": "false", **env}, log, p)
 
     def ready(proc: Proc) -> None:
@@ -169,6 +176,7 @@ class Outcome:
     retry_after: str | None = None
     fallback: str | None = None
     error: str | None = None
+    interaction_id: str | None = None
 
     @property
     def seconds(self) -> float:
@@ -212,9 +220,19 @@ async def run_load(
                         f"/v1/accounts/{account}/recommendations", json=body, headers={"X-API-Key": keys[account]}
                     )
                     ended = time.monotonic()
-                    fallback = r.json().get("fallback") if r.status_code == 200 else None
+                    body = r.json() if r.status_code == 200 else {}
                     retry_after = r.headers.get("retry-after")
-                    outcomes.append(Outcome(account, started, ended, r.status_code, retry_after, fallback))
+                    outcomes.append(
+                        Outcome(
+                            account,
+                            started,
+                            ended,
+                            r.status_code,
+                            retry_after,
+                            body.get("fallback"),
+                            interaction_id=body.get("interaction_id"),
+                        )
+                    )
                 except httpx.HTTPError as e:
                     outcomes.append(Outcome(account, started, time.monotonic(), 0, error=repr(e)))
                 i += clients

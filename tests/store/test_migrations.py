@@ -168,12 +168,13 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         after = _dump(previous)
         for table in ("articles", "article_vectors", "feedback", "reencode_jobs"):
             assert after[table] == before[table], table
-        # interactions gained top_score, NULL for the rows written before it was recorded
+        # interactions gained top_score (0003), NULL for the rows written before it was recorded
         assert [row[:-1] for row in after["interactions"]] == before["interactions"]
         assert [row[-1] for row in after["interactions"]] == [None] * len(INTERACTIONS)
-        assert [row[:-1] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
-        # explicit active versions: kept, or the version of the account's up-to-date vectors
-        assert [(row[0], row[-1]) for row in after["accounts"]] == [("acme", "1"), ("globex", "1")]
+        # accounts gained generation (0004), from 0
+        assert [row[:-2] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
+        # explicit active versions: kept, or the version of the account's up-to-date vectors; generations from 0
+        assert [(row[0], row[-2], row[-1]) for row in after["accounts"]] == [("acme", "1", 0), ("globex", "1", 0)]
         # and the repositories read the old rows
         got = store.articles.get("acme", "a1")
         assert got is not None and got.vector is not None and got.vector.tobytes() == vec(1)
@@ -186,9 +187,11 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         assert interaction is not None and interaction.offered == ("a1", "a2") and interaction.top_score is None
         (day,) = store.feedback.analytics("acme", "2025-01-01", "2025-12-31")
         assert (day.attempts, day.offered, day.resolutions, day.rejections["not_related"]) == (2, 1, 1, 1)
-        # the new column is written and read on the migrated store
+        # the new columns are written and read on the migrated store
         store.interactions.add(dataclasses.replace(interaction, interaction_id="i9", top_score=0.625))
         assert [s.top_score for s in store.feedback.recent_scores("acme", 2)] == [0.625, None]
+        store.accounts.update(dataclasses.replace(acme, hybrid=False))
+        assert store.accounts.generation_by_id() == {"acme": 1, "globex": 0}
     finally:
         store.close()
 
