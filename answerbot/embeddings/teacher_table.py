@@ -9,7 +9,7 @@ vectors points where the teacher's vector of the sentence (or of its translation
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -41,11 +41,13 @@ def teacher_table(
     teacher: Teacher,
     config: TeacherTableConfig | None = None,
     progress: Callable[[str], None] | None = None,
+    extra_texts: Sequence[str] = (),
 ) -> EmbeddingTable:
-    """The vocabulary of ``corpus`` (serving tokenizer), each word's vector the teacher's vector of the word."""
+    """The vocabulary of ``corpus`` and ``extra_texts`` (serving tokenizer), each word's vector the teacher's
+    vector of the word."""
     config = config or TeacherTableConfig()
     say = progress or (lambda _msg: None)
-    vocabulary = count_vocabulary(corpus, config.max_words, config.min_count, config.max_lines)
+    vocabulary = count_vocabulary(corpus, config.max_words, config.min_count, config.max_lines, extra_texts)
     say(f"{lang}: {len(vocabulary.words)} words from {vocabulary.lines} lines; encoding them with {teacher.name}")
     vectors = unit_rows(teacher.encode(vocabulary.words))
     table = EmbeddingTable(vocabulary.words, vectors, lang, counts=np.asarray(vocabulary.counts, dtype=np.int64))
@@ -53,6 +55,7 @@ def teacher_table(
         {
             "source": str(corpus),
             "corpus_lines": vocabulary.lines,
+            "extra_texts": len(extra_texts),
             "method": "teacher",
             "teacher": {"name": teacher.name, "covers_language": lang in teacher.languages, **asdict(config)},
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +43,14 @@ class Vocabulary:
 
 
 def count_vocabulary(
-    corpus: Path | str, max_words: int | None = 50_000, min_count: int = 3, max_lines: int | None = None
+    corpus: Path | str,
+    max_words: int | None = 50_000,
+    min_count: int = 3,
+    max_lines: int | None = None,
+    extra: Iterable[str] = (),
 ) -> Vocabulary:
-    """Count the tokens of ``corpus`` (as the model will see them) and keep the frequent ones."""
+    """Count the tokens of ``corpus`` and of the ``extra`` texts (as the model will see them) and keep
+    the frequent ones."""
     if min_count < 1:
         raise TableError(f"min_count={min_count}: must be at least 1")
     counts: Counter[str] = Counter()
@@ -53,6 +58,8 @@ def count_vocabulary(
     for line in corpus_lines(corpus, max_lines):
         counts.update(tokenize(line))
         lines += 1
+    for text in extra:
+        counts.update(tokenize(text))
     kept = [(w, c) for w, c in counts.most_common(max_words) if c >= min_count]
     if not kept:
         raise TableError(

@@ -24,7 +24,7 @@ from answerbot.embeddings.teacher_table import TeacherTableConfig, fit_table, te
 from answerbot.model.distill import distill
 from answerbot.model.training import TrainedModel, train_dual_encoder
 from answerbot.recipe.config import Recipe
-from answerbot.recipe.data import corpus_path, kb_targets, table_targets
+from answerbot.recipe.data import corpus_path, kb_targets, table_targets, task_texts
 from answerbot.teacher.base import Teacher
 from answerbot.teacher.targets import DistillSet, own_targets
 
@@ -62,7 +62,9 @@ def build_tables(
             tables.append(EmbeddingTable.load(folder))
             continue
         config = TeacherTableConfig(recipe.tables.max_words, recipe.tables.min_count, recipe.tables.max_lines)
-        table = teacher_table(corpus_path(data_dir, lang), lang, teacher, config, say)
+        table = teacher_table(
+            corpus_path(data_dir, lang), lang, teacher, config, say, task_texts(recipe, data_dir, lang)
+        )
         if recipe.tables.fit_epochs:
             table = fit_table(table, fit_on, FitConfig(epochs=recipe.tables.fit_epochs, l2=recipe.tables.fit_l2), say)
         table.meta["recipe"] = signature

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from answerbot.data.parallel import PARALLEL_SOURCES
+from answerbot.data.sentences import SENTENCE_SOURCES
 from answerbot.model.training import TrainConfig
 
 __all__ = ["DistillRecipe", "FinetuneRecipe", "Recipe", "TableRecipe", "bundled_recipes"]
@@ -23,7 +24,11 @@ RECIPES_DIR = Path(__file__).parent / "recipes"
 
 @dataclass(frozen=True)
 class TableRecipe:
-    """How each language's table is made: teacher vectors of the corpus vocabulary, fitted to sentences."""
+    """How each language's table is made: teacher vectors of the corpus vocabulary, fitted to sentences.
+
+    ``task_sentences`` (see ``answerbot.data.sentences``) add question-like sentences of each language to
+    its vocabulary and, for a language the teacher covers, to its fit (and distillation) sentences.
+    """
 
     max_words: int = 100_000
     min_count: int = 2
@@ -32,11 +37,16 @@ class TableRecipe:
     fit_epochs: int = 5
     fit_l2: float = 1e-3
     parallel: tuple[str, ...] = ("support-kb",)
+    task_sentences: tuple[str, ...] = ()
+    task_sentences_limit: int = 20_000
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.parallel) - set(PARALLEL_SOURCES))
         if unknown:
             raise ValueError(f"tables.parallel: unknown source(s) {unknown}; choose from {list(PARALLEL_SOURCES)}")
+        unknown = sorted(set(self.task_sentences) - set(SENTENCE_SOURCES))
+        if unknown:
+            raise ValueError(f"tables.task_sentences: unknown {unknown}; choose from {sorted(SENTENCE_SOURCES)}")
         if self.sentences < 0 or self.fit_epochs < 0:
             raise ValueError(f"tables: sentences={self.sentences}, fit_epochs={self.fit_epochs} must be >= 0")
 

@@ -16,12 +16,13 @@ from collections.abc import Collection
 from pathlib import Path
 
 from answerbot.data.parallel import parallel_texts
+from answerbot.data.sentences import task_sentences
 from answerbot.data.support_kb import read_split, read_support_kb
 from answerbot.recipe.config import Recipe
 from answerbot.teacher.base import Teacher, TeacherError
 from answerbot.teacher.targets import DistillSet, corpus_sample, own_targets, parallel_targets
 
-__all__ = ["corpus_path", "kb_targets", "table_targets"]
+__all__ = ["corpus_path", "kb_targets", "table_targets", "task_texts"]
 
 KB_LANGUAGES = frozenset({"ar", "de", "el", "es", "fr", "it", "ja", "pt", "ru", "th", "tr", "vi", "zh"})
 
@@ -36,7 +37,9 @@ def table_targets(
     """The sentences ``lang``'s table is fitted to (and the core distilled on), with their targets."""
     if lang in teacher.languages:
         sample = corpus_sample(corpus_path(data_dir, lang), recipe.tables.sentences, seed=0)
-        return own_targets(teacher, sample, f"corpus:{lang}")
+        own = own_targets(teacher, sample, f"corpus:{lang}")
+        extra = task_texts(recipe, data_dir, lang)
+        return DistillSet.concat([own, own_targets(teacher, extra, f"task sentences:{lang}")]) if extra else own
     if not recipe.tables.parallel:
         raise TeacherError(
             f"language {lang!r}: the teacher {teacher.name} does not cover it and the recipe gives no parallel "
@@ -49,6 +52,12 @@ def table_targets(
             "the teacher does not cover it, so give parallel data for it or drop it from the recipe"
         )
     return parallel_targets(teacher, texts, f"parallel:{lang}")
+
+
+def task_texts(recipe: Recipe, data_dir: Path, lang: str) -> list[str]:
+    """The recipe's task sentences of ``lang`` (empty when it names none)."""
+    sources = recipe.tables.task_sentences
+    return task_sentences(data_dir, lang, sources, recipe.tables.task_sentences_limit) if sources else []
 
 
 def kb_targets(data_dir: Path, lang: str, teacher: Teacher, per_language: int | None = None) -> DistillSet | None:
