@@ -1,79 +1,80 @@
-"""Consolidation: one model per language (own table, own data) vs one merged model, P1 side by side.
+"""Consolidation with the teacher recipe: one model per language vs the one merged P1 model, P1 side by side.
 
-Both sides see the same training pairs (support-KB train titles -> bodies, same language only) and
-the same training settings; only the consolidation differs. BM25 on the same KB comes from the same
-P1 run. Writes one JSON and prints one table.
+    .venv/bin/python bench/consolidation.py --build var/builds/p1
 
-    .venv/bin/python bench/consolidation.py --epochs 5
+Each per-language model is the P1 recipe restricted to one language: that language's table (the P1
+build's, reused as it is), a core distilled on that language's fit sentences and KB train texts, fine-tuned
+on its own same-language KB train pairs, with the recipe's settings. The merged model is the P1 build's
+(all 14 languages, plus English-title and cross-language pairs: what one shared model can use). P1
+same-language MRR@10 per language, BM25 from the same run. Writes one JSON and prints one table.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from answerbot.data.kb_pairs import KB_LANGUAGES, kb_pairs
-from answerbot.embeddings.table import EmbeddingTable
 from answerbot.evaluation.p1 import evaluate_p1
-from answerbot.model.training import TrainConfig, train_dual_encoder
+from answerbot.model.training import TrainedModel
+from answerbot.recipe.build import build_recipe
+from answerbot.recipe.config import Recipe
+from answerbot.teacher import CachedTeacher, MuseTeacher
 
 METRIC = "mrr@10"
 
 
-def train_and_score(pairs, table, languages, config, data_dir, work):
-    started = time.perf_counter()
-    model = train_dual_encoder(pairs, table, work, config)
-    seconds = time.perf_counter() - started
-    result = evaluate_p1(data_dir, model.encode, table=None, languages=languages)
-    return result, seconds
+def mono_recipe(recipe: Recipe, lang: str) -> Recipe:
+    finetune = replace(recipe.finetune, support_kb=(lang,), english_titles=0.0, cross_language=0.0)
+    return replace(recipe, name=f"{recipe.name}-{lang}", languages=(lang,), finetune=finetune)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, required=True, help="the P1 recipe build (tables/, run/)")
+    parser.add_argument("--recipe", default="p1")
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--tables", type=Path, default=Path("embeddings/tables"), help="holds <lang>-exp tables")
-    parser.add_argument("--merged", type=Path, default=Path("embeddings/merged/kb13"))
-    parser.add_argument("--languages", default=",".join(KB_LANGUAGES))
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--languages", default="ar,de,el,es,fr,it,ja,pt,ru,th,tr,vi,zh")
+    parser.add_argument("--work", type=Path, default=Path("var/builds/consolidation"))
+    parser.add_argument("--cache-dir", type=Path, default=Path("embeddings/cache"))
     parser.add_argument("--out", type=Path, default=Path("bench/results/consolidation.json"))
     args = parser.parse_args()
-    languages = [lang for lang in args.languages.split(",") if lang]
-    config = TrainConfig(epochs=args.epochs, batch_size=128, max_tokens=96)
     started = time.perf_counter()
+    recipe = Recipe.named(args.recipe)
+    teacher = CachedTeacher(MuseTeacher(), args.cache_dir)
+    languages = [lang for lang in args.languages.split(",") if lang]
+    merged = evaluate_p1(args.data_dir, TrainedModel.load(args.build / "run").encode, None, languages)
     rows: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for lang in languages:
-            table = EmbeddingTable.load(args.tables / f"{lang}-exp")
-            result, seconds = train_and_score(
-                kb_pairs(args.data_dir, [lang]), table, [lang], config, args.data_dir, Path(tmp) / lang
-            )
-            methods = result["languages"][lang]["methods"]
-            rows[lang] = {
-                "per_language": methods["dense"][METRIC],
-                "bm25": methods["bm25"][METRIC],
-                "per_language_train_seconds": round(seconds, 1),
-            }
-            print(f"{lang}: per-language {rows[lang]['per_language']:.3f} ({seconds:.0f} s)", flush=True)
-        merged_table = EmbeddingTable.load(args.merged)
-        merged, merged_seconds = train_and_score(
-            kb_pairs(args.data_dir, languages), merged_table, languages, config, args.data_dir, Path(tmp) / "merged"
-        )
     for lang in languages:
-        rows[lang]["merged"] = merged["languages"][lang]["methods"]["dense"][METRIC]
+        work = args.work / lang
+        (work / "tables").mkdir(parents=True, exist_ok=True)
+        link = work / "tables" / lang
+        if not link.exists():
+            link.symlink_to((args.build / "tables" / lang).resolve())
+        t0 = time.perf_counter()
+        result = build_recipe(mono_recipe(recipe, lang), args.data_dir, work, teacher, say=lambda _m: None)
+        seconds = time.perf_counter() - t0
+        mono = evaluate_p1(args.data_dir, result.model.encode, None, [lang])
+        rows[lang] = {
+            "per_language": mono["languages"][lang]["methods"]["dense"][METRIC],
+            "merged": merged["languages"][lang]["methods"]["dense"][METRIC],
+            "bm25": mono["languages"][lang]["methods"]["bm25"][METRIC],
+            "per_language_build_seconds": round(seconds, 1),
+        }
+        print(f"{lang}: per-language {rows[lang]['per_language']:.3f}, merged {rows[lang]['merged']:.3f}", flush=True)
     mean = {k: sum(r[k] for r in rows.values()) / len(rows) for k in ("per_language", "merged", "bm25")}
     report = {
         "benchmark": "consolidation",
         "metric": f"P1 {METRIC}, same-language titles",
-        "settings": {"epochs": args.epochs, "batch_size": 128, "max_tokens": 96, "merged_table": str(args.merged)},
+        "recipe": recipe.to_dict(),
+        "merged_build": str(args.build),
         "languages": rows,
         "mean": mean,
-        "merged_train_seconds": round(merged_seconds, 1),
         "data_files": merged["data_files"],
         "wall_seconds": round(time.perf_counter() - started, 1),
     }

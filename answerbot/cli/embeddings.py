@@ -310,31 +310,59 @@ def embeddings_experiment(
         str, typer.Option(help="Comma-separated strategies.")
     ] = "priority,mean,weighted,tagged,route",
     alignments: Annotated[
-        str, typer.Option(help="Comma-separated: none, identical, parallel, dictionary.")
+        str, typer.Option(help="Comma-separated: none, identical, parallel, dictionary (Procrustes), teacher.")
     ] = "none,identical,parallel",
     refine: int = 1,
     dictionary_dir: Annotated[Path | None, typer.Option(help="Folder of <lang>-<pivot>.txt dictionaries.")] = None,
     add_language: Annotated[
         str | None, typer.Option(help="Also merge without this language and add it back (add-language).")
     ] = None,
+    downstream: Annotated[
+        str | None,
+        typer.Option(
+            help="Also P1 MRR@10 of a short distilled training per merge, on these KB languages (e.g. de,ru)."
+        ),
+    ] = None,
+    cache_dir: Annotated[Path, typer.Option(help="Teacher vector cache.")] = Path("embeddings/cache"),
 ) -> None:
-    """Compare merge strategies with and without alignment: collisions, k-NN overlap, OOV, P3 (and P1 later)."""
+    """Compare merge strategies x alignments: collisions, k-NN overlap, OOV, P3 and (--downstream) P1."""
     import json
 
     from answerbot.embeddings.experiment import ExperimentConfig, experiment_markdown, run_experiment
     from answerbot.embeddings.table import EmbeddingTable
 
+    kinds = [a for a in alignments.split(",") if a]
+    teacher = None
+    if "teacher" in kinds or downstream:
+        from answerbot.teacher import CachedTeacher, MuseTeacher
+
+        teacher = CachedTeacher(MuseTeacher(), cache_dir)
+    scorer = None
+    if downstream:
+        from answerbot.recipe.downstream import downstream_p1
+
+        langs = [lang for lang in downstream.split(",") if lang]
+        root = data_dir_or_default(data_dir)
+
+        def scorer(merged: Any, name: str) -> dict[str, Any]:
+            result = downstream_p1(merged, langs, root, teacher, out / "runs" / name)
+            console.log(
+                f"{name}: P1 same-language {result['same_language']:.3f}, English {result['english_titles']:.3f}"
+            )
+            return result
+
     config = ExperimentConfig(
         data_dir=data_dir_or_default(data_dir),
         pivot=pivot,
         strategies=[s for s in strategies.split(",") if s],
-        alignments=[a for a in alignments.split(",") if a],
+        alignments=kinds,
         refine=refine,
         dictionary_dir=dictionary_dir,
         add_language=add_language,
+        teacher=teacher,
     )
     with console.status("running the merge experiment ..."):
-        result = run_experiment([EmbeddingTable.load(t) for t in tables], config, progress=console.log)
+        result = run_experiment([EmbeddingTable.load(t) for t in tables], config, console.log, scorer)
     out.mkdir(parents=True, exist_ok=True)
     (out / "experiment.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     markdown = experiment_markdown(result)

@@ -1,11 +1,11 @@
 """Run several merge strategies (with and without alignment) on the same tables; one comparison.
 
-For each alignment (``none``, ``identical``, ``parallel``, ``dictionary``) the non-pivot tables are
-rotated into the pivot's space (see ``align``); P3 of the unmerged, per-language tables is
-recorded (the alignment alone). Then every strategy merges the (aligned) tables, pivot first, and
-is measured: merged words, colliding words, mean k-NN overlap (information loss), mean OOV rate on
-the Tatoeba sentences, P3 accuracy per language. Downstream P1 MRR needs a trained encoder per
-merge (the training issue's evaluator); it is reported as ``null`` until that exists.
+For each alignment (``none``, ``identical``, ``parallel``, ``dictionary``: Procrustes rotations into the
+pivot's space, see ``align``; ``teacher``: every table mapped linearly into the teacher's space, see
+``teacher_map``) P3 of the unmerged, per-language tables is recorded (the alignment alone). Then every
+strategy merges the (aligned) tables, pivot first, and is measured: merged words, colliding words, mean
+k-NN overlap (information loss), mean OOV rate on the Tatoeba sentences, P3 accuracy per language, and,
+given a ``downstream`` scorer, P1 MRR@10 of a short training over the merged table (``null`` without).
 
 ``parallel`` seeds come from the support KB: each train-split article's ``title`` paired with its
 ``title_en`` (test ids are left out; Tatoeba is never used for fitting, it is the test).
@@ -15,22 +15,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from answerbot.data.parallel import kb_parallel
 from answerbot.embeddings.add_language import add_language
 from answerbot.embeddings.align import align_table, dictionary_seeds, identical_seeds, parallel_seeds
 from answerbot.embeddings.merge import merge_tables, resolve_strategy
 from answerbot.embeddings.report import collision_stats, merge_report
 from answerbot.embeddings.table import EmbeddingTable, TableError
+from answerbot.embeddings.teacher_map import map_to_teacher
 from answerbot.evaluation.p3 import load_tatoeba, p3_language
+from answerbot.teacher.base import Teacher
+from answerbot.teacher.targets import parallel_targets
 
 __all__ = ["ALIGNMENTS", "ExperimentConfig", "align_all", "experiment_markdown", "run_experiment", "support_kb_titles"]
 
-ALIGNMENTS = ("none", "identical", "parallel", "dictionary")
+ALIGNMENTS = ("none", "identical", "parallel", "dictionary", "teacher")
 
 
 @dataclass
@@ -47,6 +51,7 @@ class ExperimentConfig:
     queries: int = 500
     candidates: int = 10_000
     add_language: str | None = None  # also merge without this language, then add it back with add-language
+    teacher: Teacher | None = None  # for the "teacher" alignment: a linear map of each table into its space
 
 
 def support_kb_titles(data_dir: Path, lang: str) -> list[tuple[str, str]]:
@@ -77,6 +82,8 @@ def align_all(
     pivot = _pivot(tables, config.pivot)
     if kind == "none":
         return list(tables), {}
+    if kind == "teacher":
+        return _teacher_maps(tables, config, say)
     out, fits = [], {}
     for table in tables:
         if table is pivot:
@@ -87,6 +94,26 @@ def align_all(
         fits[table.lang] = {"seeds": alignment.seeds, "history": alignment.history}
         say(f"align {kind}: {table.lang} on {alignment.seeds} seed pairs")
         out.append(aligned)
+    return out, fits
+
+
+def _teacher_maps(
+    tables: Sequence[EmbeddingTable], config: ExperimentConfig, say: Callable[[str], None]
+) -> tuple[list[EmbeddingTable], dict[str, Any]]:
+    """Every table (the pivot too) mapped into the teacher's space; uncovered languages on KB parallel text."""
+    teacher = config.teacher
+    if teacher is None:
+        raise ValueError("alignment 'teacher' needs a teacher (ExperimentConfig.teacher)")
+    out, fits = [], {}
+    for table in tables:
+        parallel = None
+        if table.lang not in teacher.languages:
+            texts = kb_parallel(config.data_dir, table.lang or "", teacher.languages | {"en"})
+            parallel = parallel_targets(teacher, texts, f"support-kb:{table.lang}")
+        mapped, mapping = map_to_teacher(table, teacher, parallel)
+        fits[table.lang] = mapping.summary()
+        say(f"align teacher: {table.lang} on {mapping.examples} {mapping.fitted_on}")
+        out.append(mapped)
     return out, fits
 
 
@@ -102,9 +129,16 @@ def _p3(table: EmbeddingTable | dict[str, EmbeddingTable], langs: Sequence[str],
 
 
 def run_experiment(
-    tables: Sequence[EmbeddingTable], config: ExperimentConfig, progress: Callable[[str], None] | None = None
+    tables: Sequence[EmbeddingTable],
+    config: ExperimentConfig,
+    progress: Callable[[str], None] | None = None,
+    downstream: Callable[[EmbeddingTable, str], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The comparison as a JSON-able dict (``rows``: one per alignment x strategy)."""
+    """The comparison as a JSON-able dict (``rows``: one per alignment x strategy).
+
+    ``downstream(merged, run name)`` fills each row's P1 column (a short training over the merged table;
+    ``answerbot.recipe.downstream``); without it the column stays empty.
+    """
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     pivot = _pivot(tables, config.pivot)
@@ -142,7 +176,7 @@ def run_experiment(
                     "oov_rate": float(np.mean(oov)),
                     "p3_mean": float(np.mean(list(p3.values()))),
                     "p3": p3,
-                    "p1_mrr": None,
+                    "p1": downstream(merged, f"{kind}-{name}") if downstream is not None else None,
                     "knn_per_language": {lang: v.get("knn_overlap") for lang, v in report["languages"].items()},
                 }
             )
@@ -150,7 +184,12 @@ def run_experiment(
             if config.add_language and config.add_language in langs:
                 added.append(_added(aligned, config.add_language, name, kind, tatoeba, p3))
     return {
-        "config": {**asdict(config), "data_dir": str(config.data_dir), "dictionary_dir": str(config.dictionary_dir)},
+        "config": {
+            **{f.name: getattr(config, f.name) for f in fields(config) if f.name != "teacher"},
+            "data_dir": str(config.data_dir),
+            "dictionary_dir": str(config.dictionary_dir),
+            "teacher": config.teacher.name if config.teacher else None,
+        },
         "inputs": [
             {"lang": t.lang, "words": len(t), "sha256": t.sha256(), "source": t.meta.get("source")} for t in ordered
         ],
@@ -159,7 +198,7 @@ def run_experiment(
         "alignment_fits": fits_by_kind,
         "rows": rows,
         "add_language": added,
-        "p1_note": "P1 MRR needs a trained encoder per merge (training issue's evaluator); not measured here",
+        "p1_note": None if downstream else "P1 not measured (run with --downstream LANGS)",
         "wall_s": round(time.perf_counter() - started, 1),
     }
 
@@ -184,14 +223,15 @@ def experiment_markdown(result: dict[str, Any]) -> str:
     """The comparison table, per-language P3 of each alignment before merging, and add-language rows."""
     lines = [
         "| alignment | strategy | merged words | colliding words | colliding cosine | k-NN overlap | OOV (Tatoeba) "
-        "| P3 mean | P1 MRR |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| P3 mean | P1 MRR@10 same-language | P1 MRR@10 English titles |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in result["rows"]:
         lines.append(
             f"| {r['alignment']} | {r['strategy']} | {r['merged_words']} | {r['colliding_words']} | "
             f"{r['collision_cosine']:.3f} | "
-            f"{r['knn_overlap']:.3f} | {r['oov_rate']:.3f} | {r['p3_mean']:.3f} | n/a |"
+            f"{r['knn_overlap']:.3f} | {r['oov_rate']:.3f} | {r['p3_mean']:.3f} | "
+            + (f"{r['p1']['same_language']:.3f} | {r['p1']['english_titles']:.3f} |" if r["p1"] else "n/a | n/a |")
         )
     langs = list(next(iter(result["alignment_p3"].values())))
     lines += ["", "P3 per language, unmerged tables (the alignment alone):", ""]

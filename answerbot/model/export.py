@@ -190,6 +190,11 @@ def export_model(
     ``graph`` is ``fused`` (default; falls back to ``keras`` for a tower it does not support) or ``keras``.
     """
     tower, graph = inference_tower(model, graph)
+    if model.config.lang_aware:
+        raise ValueError(
+            "this model reads '<lang>\\t<text>' (lang_aware, the tagged/route merge experiments); the served "
+            "signatures take plain text, so train with lang_aware = false to export"
+        )
     model_root.mkdir(parents=True, exist_ok=True)
     version = version if version is not None else next_version(model_root)
     target = model_root / str(version)

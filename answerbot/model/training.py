@@ -47,6 +47,7 @@ class TrainConfig:
     pooling: str = "mean"
     input_dim: int | None = None
     bag: bool = False
+    lang_aware: bool = False
     max_tokens: int = 128
     epochs: int = 5
     batch_size: int = 64
@@ -104,7 +105,7 @@ class TrainedModel:
     def vectorizer(self) -> TextVectorizer:
         """The in-graph text -> ids step over this model's vocabulary (built once, then reused)."""
         if self._vectorizer is None:
-            self._vectorizer = TextVectorizer(self.vocab_path, self.config.max_tokens)
+            self._vectorizer = TextVectorizer(self.vocab_path, self.config.max_tokens, self.config.lang_aware)
         return self._vectorizer
 
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
@@ -169,7 +170,7 @@ def new_model(table: EmbeddingTable, work_dir: Path, config: TrainConfig) -> Tra
 
 def continue_from(model: TrainedModel, config: TrainConfig) -> TrainedModel:
     """The same tower and vocabulary under a new training ``config`` (the architecture must not change)."""
-    fixed = ("hidden", "output_dim", "cell", "bidirectional", "pooling", "input_dim", "bag")
+    fixed = ("hidden", "output_dim", "cell", "bidirectional", "pooling", "input_dim", "bag", "lang_aware")
     changed = [f for f in fixed if getattr(config, f) != getattr(model.config, f)]
     if changed:
         raise ValueError(

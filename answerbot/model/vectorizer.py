@@ -13,13 +13,19 @@ __all__ = ["TextVectorizer"]
 
 
 class TextVectorizer(tf.Module):
-    """Maps a [batch] string tensor to int64 ids [batch, time] (time >= 1, padded with 0)."""
+    """Maps a [batch] string tensor to int64 ids [batch, time] (time >= 1, padded with 0).
 
-    def __init__(self, vocab_path: Path | str, max_tokens: int) -> None:
+    ``lang_aware``: each text is ``"<lang>\t<text>"`` and a token is looked up as ``<lang>:<token>``
+    first, then as itself: the lookup of ``tagged`` and ``route`` merged tables, whose words of colliding
+    (tagged) or of all (route) languages are stored per language (the language code as a model input).
+    """
+
+    def __init__(self, vocab_path: Path | str, max_tokens: int, lang_aware: bool = False) -> None:
         super().__init__(name="text_vectorizer")
         if max_tokens < 1:
             raise ValueError(f"max_tokens={max_tokens}: must be at least 1")
         self.max_tokens = max_tokens
+        self.lang_aware = lang_aware
         self.vocab = tf.saved_model.Asset(str(vocab_path))
         initializer = tf.lookup.TextFileInitializer(
             self.vocab,
@@ -33,7 +39,16 @@ class TextVectorizer(tf.Module):
     def tokens(self, texts: tf.Tensor) -> tf.RaggedTensor:
         return tokenize_graph(texts)[:, : self.max_tokens]
 
+    def _lang_aware_ids(self, texts: tf.Tensor) -> tf.RaggedTensor:
+        parts = tf.strings.split(texts, sep="\t", maxsplit=1).to_tensor(default_value="", shape=[None, 2])
+        tokens = self.tokens(parts[:, 1])
+        langs = tf.gather(parts[:, 0], tokens.value_rowids())
+        tagged = self.table.lookup(tf.strings.join([langs, tokens.flat_values], separator=":"))
+        plain = self.table.lookup(tokens.flat_values)
+        return tokens.with_flat_values(tf.where(tf.equal(tagged, UNK_ID), plain, tagged))
+
     def __call__(self, texts: tf.Tensor) -> tf.Tensor:
-        ids = self.table.lookup(self.tokens(texts)).to_tensor(default_value=PAD_ID)
+        ragged = self._lang_aware_ids(texts) if self.lang_aware else self.table.lookup(self.tokens(texts))
+        ids = ragged.to_tensor(default_value=PAD_ID)
         missing = tf.maximum(1 - tf.shape(ids)[1], 0)  # an all-empty batch still gets one padded step
         return tf.pad(ids, [[0, 0], [0, missing]], constant_values=PAD_ID)

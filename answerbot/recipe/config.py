@@ -86,11 +86,11 @@ class Recipe:
     finetune: FinetuneRecipe = field(default_factory=FinetuneRecipe)
 
     def __post_init__(self) -> None:
-        if "en" not in self.languages:
-            raise ValueError(f"languages={list(self.languages)}: include 'en', the pivot of English queries and P3")
+        if not self.languages:
+            raise ValueError("languages: empty; name at least one language")
         if len(set(self.languages)) != len(self.languages):
             raise ValueError(f"languages={list(self.languages)}: a language is named twice")
-        arch = ("hidden", "output_dim", "cell", "bidirectional", "pooling", "input_dim", "bag")
+        arch = ("hidden", "output_dim", "cell", "bidirectional", "pooling", "input_dim", "bag", "lang_aware")
         differ = [k for k in arch if getattr(self.distill.train, k) != getattr(self.finetune.train, k)]
         if differ:
             raise ValueError(f"finetune.train changes the architecture of distill.train ({differ}); keep them equal")

@@ -45,3 +45,12 @@ MIXED = st.text(
 @given(st.lists(MIXED, min_size=1, max_size=4))
 def test_graph_and_python_tokenizers_agree_on_random_mixed_text(texts):
     assert graph_tokens(texts) == [tokenize(text) for text in texts]
+
+
+def test_a_language_aware_vectorizer_looks_up_the_tagged_word_first(tmp_path):
+    from answerbot.model.vectorizer import TextVectorizer
+    from answerbot.model.vocab import write_vocab
+
+    vocab = write_vocab(["<pad>", "<unk>", "de:die", "die", "haus", "es:el"], tmp_path / "vocab.txt")
+    ids = TextVectorizer(vocab, 8, lang_aware=True)(tf.constant(["de\tdie Haus", "es\tdie el", "fr\tel"])).numpy()
+    assert ids.tolist() == [[2, 4], [3, 5], [1, 0]]
