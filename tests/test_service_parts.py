@@ -44,10 +44,12 @@ def test_explain_weights_are_score_drops() -> None:
     assert [(w.token, w.weight) for w in weights] == [("a", 1.0), ("b", 0.0)]
 
 
-def test_fuse_keeps_the_cosine_scale() -> None:
-    fused = fuse(np.array([0.5, 0.2], dtype=np.float32), np.array([4.0, 0.0], dtype=np.float32), 0.25)
-    np.testing.assert_allclose(fused, [0.625, 0.15])
-    np.testing.assert_allclose(fuse(np.array([0.5]), np.array([0.0]), 0.25), [0.375])
+def test_fuse_keeps_the_cosine_scale_and_only_lifts() -> None:
+    dense, lexical = np.array([0.5, 0.2], dtype=np.float32), np.array([4.0, 0.0], dtype=np.float32)
+    np.testing.assert_allclose(fuse(dense, lexical, 0.25), [0.625, 0.2])  # no shared word: the cosine stays
+    np.testing.assert_allclose(fuse(dense, lexical, 0.25, lift=False), [0.625, 0.15])
+    np.testing.assert_allclose(fuse(np.array([0.5]), np.array([0.0]), 0.25), [0.5])
+    np.testing.assert_allclose(fuse(np.array([0.5]), np.array([0.0]), 0.25, lift=False), [0.375])
 
 
 def test_api_keys_are_random_and_hashed() -> None:

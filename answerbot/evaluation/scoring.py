@@ -4,7 +4,8 @@ A :class:`Pool` encodes its candidates once; queries are encoded once (:meth:`Po
 against the whole pool or any sub-pool (an "account"). Cosines are rounded to 1e-6 so that identical
 texts tie exactly despite BLAS rounding; ties then count at their expected value in the metrics.
 BM25 is indexed per (sub-)pool, as the service indexes each account. Hybrid is
-``answerbot.service.hybrid.fuse``: ``(1 - w) * cosine + w * bm25 / max(bm25)`` per query. A teacher
+``answerbot.service.hybrid.fuse`` (the lifting fusion the service uses); ``hybrid_linear`` is the plain
+weighted sum ``(1 - w) * cosine + w * bm25 / max(bm25)``, for comparison. A teacher
 (a multilingual sentence encoder used at training time) can be scored beside the model in the same run,
 alone and fused with BM25 the same way.
 """
@@ -24,6 +25,7 @@ from answerbot.evaluation.baselines import mean_vectors, unit_rows
 __all__ = [
     "DENSE",
     "HYBRID",
+    "HYBRID_LINEAR",
     "LEXICAL",
     "MEAN",
     "TEACHER",
@@ -40,7 +42,7 @@ Encode: TypeAlias = Callable[[Sequence[str]], np.ndarray]
 #: ``progress(stage, done, total)``.
 Progress: TypeAlias = Callable[[str, int, int], None]
 
-DENSE, LEXICAL, MEAN, HYBRID = "dense", "bm25", "mean_vectors", "hybrid"
+DENSE, LEXICAL, MEAN, HYBRID, HYBRID_LINEAR = "dense", "bm25", "mean_vectors", "hybrid", "hybrid_linear"
 TEACHER, TEACHER_HYBRID = "teacher", "teacher_hybrid"
 DECIMALS = 6
 
@@ -67,10 +69,10 @@ def _cosines(queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return np.round(queries @ candidates.T, DECIMALS).astype(np.float32)
 
 
-def _fuse(dense: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:
+def _fuse(dense: np.ndarray, lexical: np.ndarray, weight: float, lift: bool = True) -> np.ndarray:
     from answerbot.service.hybrid import fuse
 
-    return np.stack([fuse(d, lx, weight) for d, lx in zip(dense, lexical, strict=True)]) if len(dense) else dense
+    return np.stack([fuse(d, lx, weight, lift) for d, lx in zip(dense, lexical, strict=True)]) if len(dense) else dense
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class Pool:
         if self.mean is not None:
             names.append(MEAN)
         if self.hybrid_weight is not None and self.dense is not None:
-            names.append(HYBRID)
+            names.extend([HYBRID, HYBRID_LINEAR])
         if self.teacher_vectors is not None:
             names.append(TEACHER)
             if self.hybrid_weight is not None:
@@ -164,6 +166,7 @@ class Pool:
             out[MEAN] = _cosines(queries.mean[q], self.mean[c])
         if self.hybrid_weight is not None and DENSE in out:
             out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight), DECIMALS)
+            out[HYBRID_LINEAR] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight, lift=False), DECIMALS)
         if self.teacher_vectors is not None and queries.teacher is not None:
             out[TEACHER] = _cosines(queries.teacher[q], self.teacher_vectors[c])
             if self.hybrid_weight is not None:

@@ -1,8 +1,11 @@
 """Hybrid scoring: the dense cosine fused with BM25 over the same article texts (per-account setting).
 
-Fusion is a weighted sum of the cosine and the BM25 score divided by the best BM25 score of the account
-for this enquiry: ``(1 - w) * cosine + w * bm25 / max(bm25)``, with ``w = ANSWERBOT_HYBRID_WEIGHT``. The
-result stays on the cosine's scale (at most 1), so one score threshold serves both modes.
+Fusion lifts: ``max(cosine, (1 - w) * cosine + w * bm25 / max(bm25))`` with ``w = ANSWERBOT_HYBRID_WEIGHT``
+and ``max(bm25)`` the account's best BM25 score for this enquiry. Shared words can raise an article's score,
+never sink it below its cosine, so a ticket with no word in common with an article (another language, other
+wording) keeps the dense score the threshold was set for. The plain weighted sum (``lift=False``) scaled
+such matches by ``1 - w`` and put cross-language answers under the threshold; bench/p1.py reports both.
+The result stays on the cosine's scale (at most 1), so one score threshold serves both modes.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ def bm25_scores(index: AccountIndex, enquiry: str) -> np.ndarray:
     return ranker.scores(enquiry)
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarray:
-    """``(1 - weight) * dense + weight * lexical / max(lexical)``; lexical adds nothing when all zero."""
+def fuse(dense: np.ndarray, lexical: np.ndarray, weight: float, lift: bool = True) -> np.ndarray:
+    """``(1 - weight) * dense + weight * lexical / max(lexical)``, at least ``dense`` when ``lift``."""
     top = float(lexical.max()) if lexical.size else 0.0
     normalised = lexical / top if top > 0 else np.zeros_like(lexical)
-    return ((1.0 - weight) * dense + weight * normalised).astype(np.float32)
+    fused = (1.0 - weight) * dense + weight * normalised
+    return (np.maximum(dense, fused) if lift else fused).astype(np.float32)

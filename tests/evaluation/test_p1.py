@@ -20,7 +20,7 @@ def test_p1_hand_computed_figures_for_every_method(data_dir):
     result = evaluate_p1(data_dir, keyword_encode, keyword_table(), languages=["de"], hybrid_weight=0.5)
     de = result["languages"]["de"]
     assert (de["documents"], de["queries"], de["skipped_queries"]) == (4, 4, 0)
-    assert set(de["methods"]) == {"dense", "bm25", "mean_vectors", "hybrid"}
+    assert set(de["methods"]) == {"dense", "bm25", "mean_vectors", "hybrid", "hybrid_linear"}
     for method, figures in de["methods"].items():
         assert figures == pytest.approx(EXPECTED), method
     assert result["mean"]["dense"] == pytest.approx(EXPECTED)
