@@ -72,6 +72,7 @@ def build_demo(build: DemoBuild, say: Callable[[str], None] = print) -> dict[str
         "build_seconds": time.perf_counter() - started,
         "all_locales": evaluate_tickets(kb, held_out, result.model.encode),
         "same_locale": evaluate_tickets(kb, held_out, result.model.encode, same_locale=True),
+        "to_english": evaluate_tickets(kb, held_out, result.model.encode, to_locale="en"),
     }
     build.report_path.parent.mkdir(parents=True, exist_ok=True)
     build.report_path.write_text(json.dumps(report, indent=2) + "\n")

@@ -29,26 +29,40 @@ def _score_rows(
     }
 
 
+def _in_locale(article_key: str, locale: str) -> str:
+    """The same topic's article in ``locale`` (demo keys are ``<topic>.<locale>``)."""
+    return f"{article_key.rsplit('.', 1)[0]}.{locale}"
+
+
 def evaluate_tickets(
-    kb: Sequence[DemoArticle], tickets: Sequence[DemoTicket], encode: Encode, same_locale: bool = False
+    kb: Sequence[DemoArticle],
+    tickets: Sequence[DemoTicket],
+    encode: Encode,
+    same_locale: bool = False,
+    to_locale: str | None = None,
 ) -> dict[str, Any]:
     """Top-3 share and MRR@10 per ranker, overall and per locale.
 
-    Candidates are the ticket's account's articles: all locales (what the API ranks), or only the
-    ticket's locale when ``same_locale``. Ties count at their expected rank.
+    Candidates are the ticket's account's articles: all locales (what the API ranks), only the ticket's
+    locale when ``same_locale``, or only ``to_locale``'s articles when given (tickets of other locales,
+    whose answer is the same topic's article in ``to_locale``: a ticket asked with a locale filter).
+    Ties count at their expected rank.
     """
+    if to_locale is not None:
+        tickets = [t for t in tickets if t.locale != to_locale]
     per_ranker: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     groups: dict[tuple[str, str], list[DemoTicket]] = defaultdict(list)
     for ticket in tickets:
-        groups[(ticket.account, ticket.locale if same_locale else "*")].append(ticket)
+        groups[(ticket.account, to_locale or (ticket.locale if same_locale else "*"))].append(ticket)
     for (account, locale), group in sorted(groups.items()):
         candidates = [a for a in kb if a.account == account and locale in ("*", a.locale)]
         keys = [a.key for a in candidates]
-        golds = [keys.index(t.article_key) for t in group]
+        golds = [keys.index(_in_locale(t.article_key, to_locale) if to_locale else t.article_key) for t in group]
         for ranker, rows in _score_rows(group, candidates, encode).items():
             for ticket, row, gold in zip(group, rows, golds, strict=True):
                 per_ranker[ranker][ticket.locale].append((hit_at_k(row, gold, 3), reciprocal_rank(row, gold, 10)))
-    report: dict[str, Any] = {"tickets": len(tickets), "candidates": "same locale" if same_locale else "all locales"}
+    scope = f"{to_locale} only" if to_locale else "same locale" if same_locale else "all locales"
+    report: dict[str, Any] = {"tickets": len(tickets), "candidates": scope}
     for ranker, by_locale in per_ranker.items():
         every = [v for values in by_locale.values() for v in values]
         report[ranker] = {
