@@ -37,7 +37,7 @@ def demo_build(
 
 
 def _print_demo_report(report: dict[str, Any]) -> None:
-    for variant in ("all_locales", "same_locale"):
+    for variant in ("all_locales", "same_locale", "to_english"):
         part = report[variant]
         view = Table(title=f"held-out demo tickets, candidates: {part['candidates']}")
         view.add_column("locale")
@@ -68,6 +68,7 @@ def demo_evaluate(
         "model_version": encoder.model_version,
         "all_locales": evaluate_tickets(kb, held_out, encoder.encode),
         "same_locale": evaluate_tickets(kb, held_out, encoder.encode, same_locale=True),
+        "to_english": evaluate_tickets(kb, held_out, encoder.encode, to_locale="en"),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2) + "\n")
