@@ -3,9 +3,9 @@
 An isotonic regression (scikit-learn, ``out_of_bounds="clip"``) is fitted on (top score, right or not)
 pairs; it is stored as its breakpoints, so applying it needs numpy only (``np.interp`` between breakpoints,
 clipped at the ends: what ``IsotonicRegression.predict`` computes). Beside the breakpoints a calibration
-keeps the precision curve of its fit data: at each breakpoint, the share of right answers among the
-queries scoring at least that much. An account's target precision becomes the lowest breakpoint whose
-precision reaches the target (:meth:`Calibration.threshold_for`).
+keeps the precision curve of its fit data at up to 256 thresholds (evenly spaced in coverage): the share
+of right answers among the queries scoring at least the threshold. An account's target precision becomes
+the lowest of these thresholds whose precision reaches the target (:meth:`Calibration.threshold_for`).
 
 A model version's global calibrations (one per scoring mode, ``dense`` and ``hybrid``) live in
 ``<version dir>/assets.extra/calibration.json``; the service reads them without TensorFlow.
@@ -35,6 +35,7 @@ __all__ = [
 
 CALIBRATION_FILE = "calibration.json"
 FORMAT = 1
+CURVE_POINTS = 256
 
 
 class CalibrationError(ValueError):
@@ -43,10 +44,12 @@ class CalibrationError(ValueError):
 
 @dataclass(frozen=True)
 class Calibration:
-    """Isotonic breakpoints (``scores`` increasing -> ``probabilities``) and the fit data's precision curve."""
+    """Isotonic breakpoints (``scores`` increasing -> ``probabilities``) and the fit data's precision curve
+    (``thresholds`` descending -> ``precision``, ``coverage``)."""
 
     scores: tuple[float, ...]
     probabilities: tuple[float, ...]
+    thresholds: tuple[float, ...]
     precision: tuple[float, ...]
     coverage: tuple[float, ...]
     samples: int
@@ -59,16 +62,17 @@ class Calibration:
         return float(out) if np.ndim(out) == 0 else out
 
     def threshold_for(self, target: float) -> float | None:
-        """The lowest breakpoint whose precision reaches ``target`` (None: the fit data never reaches it)."""
+        """The lowest threshold whose precision reaches ``target`` (None: the fit data never reaches it)."""
         if not 0.0 < target < 1.0:
             raise CalibrationError(f"target={target}: a target precision lies strictly between 0 and 1")
-        reached = [s for s, p in zip(self.scores, self.precision, strict=True) if p >= target]
+        reached = [t for t, p in zip(self.thresholds, self.precision, strict=True) if p >= target]
         return min(reached) if reached else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scores": list(self.scores),
             "probabilities": list(self.probabilities),
+            "thresholds": list(self.thresholds),
             "precision": list(self.precision),
             "coverage": list(self.coverage),
             "samples": self.samples,
@@ -79,14 +83,14 @@ class Calibration:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Calibration:
         try:
-            scores = tuple(float(x) for x in data["scores"])
-            probabilities, precision, coverage = (
-                tuple(float(x) for x in data[k]) for k in ("probabilities", "precision", "coverage")
+            scores, probabilities, thresholds, precision, coverage = (
+                tuple(float(x) for x in data[k])
+                for k in ("scores", "probabilities", "thresholds", "precision", "coverage")
             )
-            columns = [probabilities, precision, coverage]
             out = cls(
                 scores,
                 probabilities,
+                thresholds,
                 precision,
                 coverage,
                 int(data["samples"]),
@@ -95,8 +99,8 @@ class Calibration:
             )
         except (KeyError, TypeError, ValueError) as e:
             raise CalibrationError(f"calibration: {e!r} is missing or malformed; refit it (bench/p4.py)") from e
-        if not scores or any(len(c) != len(scores) for c in columns):
-            raise CalibrationError(f"calibration: {len(scores)} scores and columns of other lengths; refit it")
+        if not scores or len(probabilities) != len(scores) or not len(thresholds) == len(precision) == len(coverage):
+            raise CalibrationError("calibration: columns of unequal lengths; refit it (bench/p4.py)")
         return out
 
 
@@ -131,10 +135,11 @@ def fit_calibration(
     breaks = np.asarray(iso.X_thresholds_, dtype=np.float64)
     probs = np.asarray(iso.y_thresholds_, dtype=np.float64)
     thresholds, precision, coverage = precision_curve(x, y)
-    at = np.searchsorted(-thresholds, -breaks, side="right") - 1  # the curve's row of each breakpoint
+    at = np.unique(np.linspace(0, thresholds.size - 1, min(CURVE_POINTS, thresholds.size)).round().astype(int))
     return Calibration(
         scores=tuple(float(v) for v in breaks),
         probabilities=tuple(round(float(v), 6) for v in probs),
+        thresholds=tuple(float(thresholds[i]) for i in at),
         precision=tuple(round(float(precision[i]), 6) for i in at),
         coverage=tuple(round(float(coverage[i]), 6) for i in at),
         samples=int(x.size),

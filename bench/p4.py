@@ -75,8 +75,8 @@ def main() -> None:
     parser.add_argument("--model-root", type=Path, default=Path(root))
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("ANSWERBOT_DATA_DIR", "../shared/data")))
     parser.add_argument("--languages", default=None, help="comma-separated (default: the model's KB languages)")
-    parser.add_argument("--per-language", type=int, default=300, help="test queries per language (seeded)")
-    parser.add_argument("--fit-per-language", type=int, default=600, help="train queries per language (seeded)")
+    parser.add_argument("--per-language", type=int, default=None, help="test queries per language (seeded; all)")
+    parser.add_argument("--fit-per-language", type=int, default=None, help="train queries per language (seeded)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hybrid-weight", type=float, default=0.7)
     parser.add_argument("--write-calibration", action="store_true", help="store the calibration next to the model")
@@ -89,11 +89,11 @@ def main() -> None:
     languages = args.languages.split(",") if args.languages else [c for c in P1_LANGUAGES if c in served]
     common = (args.data_dir, encoder.encode, languages)
     test = p4_outcomes(*common, "test", args.seed, args.hybrid_weight, args.per_language)
-    train = p4_outcomes(*common, "train", args.seed, args.hybrid_weight, args.fit_per_language)
+    train = p4_outcomes(*common, "train", args.seed, args.hybrid_weight, args.fit_per_language, match_test_size=True)
     p4 = evaluate_p4(args.data_dir, None, languages, args.seed, args.hybrid_weight, args.per_language, outcomes=test)
     info = {
         "model_version": encoder.model_version,
-        "fit": "P4 construction on train ids",
+        "fit": "P4 construction on train ids, a KB of the test KB's size per language",
         "seed": args.seed,
         "per_language": args.fit_per_language,
         "languages": languages,

@@ -46,7 +46,7 @@ def test_target_precision_picks_the_lowest_threshold_reaching_it() -> None:
 
 def test_an_unreachable_target_has_no_threshold() -> None:
     calibration = fit_calibration(np.array([0.1, 0.2, 0.3, 0.4]), np.array([1.0, 1.0, 0.0, 0.0]))
-    assert calibration.precision == (0.5, 0.0)
+    assert calibration.precision == (0.0, 0.0, round(1 / 3, 6), 0.5)
     assert calibration.threshold_for(0.9) is None
 
 

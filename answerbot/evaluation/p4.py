@@ -111,8 +111,13 @@ def p4_outcomes(
     hybrid_weight: float = 0.7,
     per_language: int | None = None,
     progress: Progress | None = None,
+    match_test_size: bool = False,
 ) -> dict[str, dict[str, TopOutcomes]]:
-    """language -> method -> TopOutcomes of the P4 construction on ``split``'s articles."""
+    """language -> method -> TopOutcomes of the P4 construction on ``split``'s articles.
+
+    ``match_test_size`` first draws (seeded) as many of the split's articles as the language has test articles,
+    so a train-side construction has the test KB's size (a larger KB has more near misses at the same score).
+    """
     data_dir = Path(data_dir)
     if split not in ("train", "test"):
         raise ValueError(f"split={split!r}: choose train or test")
@@ -122,9 +127,14 @@ def p4_outcomes(
     removed = removed_ids([i for i, s in ids.items() if s == split], seed)
     out: dict[str, dict[str, TopOutcomes]] = {}
     for n, lang in enumerate(languages):
-        articles = [a for a in read_support_kb(data_dir, lang) if ids.get(a.id) == split]
+        every = read_support_kb(data_dir, lang)
+        articles = [a for a in every if ids.get(a.id) == split]
         if not articles:
             raise DataError(f"{data_dir / 'support-kb' / f'{lang}.jsonl.gz'}: no article with a {split!r} id")
+        size = sum(1 for a in every if ids.get(a.id) == "test")
+        if match_test_size and len(articles) > size:
+            drawn = np.random.default_rng(seed + 101 + n).permutation(len(articles))[:size]
+            articles = [articles[i] for i in sorted(drawn)]
         kept = [a for a in articles if a.id not in removed]
         queries = [a for a in articles if a.title.strip()]
         if per_language is not None and len(queries) > per_language:

@@ -22,7 +22,12 @@ def create_account(
 ) -> AccountKeyOut:
     """Create an account (admin key only); the response carries its API key, shown only once."""
     account, key = accounts.create(
-        payload.account_id, payload.score_threshold, payload.hybrid, lexical_fallback=payload.lexical_fallback
+        payload.account_id,
+        payload.score_threshold,
+        payload.hybrid,
+        lexical_fallback=payload.lexical_fallback,
+        target_precision=payload.target_precision,
+        share_feedback=payload.share_feedback,
     )
     return AccountKeyOut(account=AccountOut.from_account(account, settings.score_threshold), api_key=key)
 
@@ -43,13 +48,17 @@ def get_account(account: AccountDep, settings: SettingsDep) -> AccountOut:
 def patch_account(
     account: AccountDep, payload: AccountPatchIn, accounts: AccountsDep, settings: SettingsDep
 ) -> AccountOut:
-    """Change the score threshold (null: back to the global default), switch hybrid scoring or lexical fallback."""
+    """Change the score threshold (null: back to the global default) or the target precision (null: none),
+    switch hybrid scoring, lexical fallback or feedback sharing."""
     updated = accounts.update(
         account.account_id,
         hybrid=payload.hybrid,
         score_threshold=payload.score_threshold,
         set_threshold="score_threshold" in payload.model_fields_set,
         lexical_fallback=payload.lexical_fallback,
+        target_precision=payload.target_precision,
+        set_target="target_precision" in payload.model_fields_set,
+        share_feedback=payload.share_feedback,
     )
     return AccountOut.from_account(updated, settings.score_threshold)
 
