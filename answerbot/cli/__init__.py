@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from answerbot.cli import build, demo, embeddings, evaluate, model, reencode, serve
+from answerbot.cli import build, demo, embeddings, evaluate, feedback, model, reencode, serve
 from answerbot.quiet import show_tensorflow_logs
 from answerbot.settings import get_settings
 
@@ -37,6 +37,7 @@ def main(
 app.add_typer(embeddings.app, name="embeddings")
 app.add_typer(demo.app, name="demo")
 app.add_typer(evaluate.app, name="evaluate")
+app.add_typer(feedback.app, name="feedback")
 app.command("build")(build.build)
 app.command("train")(model.train)
 app.command("export")(model.export)

@@ -19,6 +19,7 @@ __all__ = [
     "DailyCounts",
     "FeedbackRecord",
     "Interaction",
+    "LabelledEnquiry",
     "PendingVector",
     "ScoredInteraction",
     "StoredArticle",
@@ -69,6 +70,18 @@ class Interaction:
     @property
     def outcome(self) -> str:
         return "offered" if self.offered else "unoffered"
+
+
+@dataclass(frozen=True)
+class LabelledEnquiry:
+    """One resolution or rejection with its interaction's enquiry text (what a feedback export reads)."""
+
+    account: str
+    interaction_id: str
+    created_at: str
+    enquiry: str
+    kind: str
+    article_id: str
 
 
 @dataclass(frozen=True)
