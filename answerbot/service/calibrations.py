@@ -4,7 +4,8 @@
   written by ``bench/p4.py --write-calibration``), for the account's scoring mode (``dense`` or ``hybrid``);
 - **account**: once the account has at least 200 labelled interactions among its last 5,000 (feedback on
   them), with at least 20 resolved and 20 rejected, an isotonic map fitted on its own top scores (resolved
-  = right, rejected = wrong). It is refitted at most every ``ANSWERBOT_CALIBRATION_REFIT_S`` seconds. Only
+  without a rejection = the top article was right; any rejection = wrong: the customer read and refused an
+  offered article, most often the first). It is refitted at most every ``ANSWERBOT_CALIBRATION_REFIT_S`` seconds. Only
   offered interactions get feedback, so it knows the scores above the threshold the account used.
 
 A response states which one was used (``calibration``: ``"account"``, ``"global"`` or null when the model
@@ -76,10 +77,11 @@ def fit_account_calibration(store: Store, account_id: str) -> Calibration | None
     labelled = [s for s in store.feedback.recent_scores(account_id, LAST) if s.top_score is not None]
     labelled = [s for s in labelled if s.resolved or s.rejected]
     resolved = sum(1 for s in labelled if s.resolved)
-    if len(labelled) < MIN_LABELLED or resolved < MIN_EACH or len(labelled) - resolved < MIN_EACH:
+    rejected = sum(1 for s in labelled if s.rejected)
+    if len(labelled) < MIN_LABELLED or resolved < MIN_EACH or rejected < MIN_EACH:
         return None
     scores = np.array([s.top_score for s in labelled], dtype=np.float64)
-    right = np.array([1.0 if s.resolved else 0.0 for s in labelled])
+    right = np.array([1.0 if s.resolved and not s.rejected else 0.0 for s in labelled])
     return fit_calibration(scores, right, {"scope": "account", "account": account_id})
 
 
