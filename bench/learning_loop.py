@@ -15,8 +15,8 @@ Periods 1 and 2 are served by the starting version. Round 1 trains on the feedba
 and is judged on period 2's feedback (``answerbot.learning.retrain``: P1, P4, held-out feedback, the guard);
 a promoted candidate is re-encoded (``run_reencode``) and serves period 3. Round 2 trains on periods 1-2 from
 the serving run and is judged on period 3. ``--shuffled-control`` then trains a candidate on round 2's pairs
-shuffled (the same recipe, from the serving run, judged on period 3), which the guard must refuse. Everything is written under ``--work`` (git-ignored); the JSON goes to
-bench/results/learning_loop.json.
+shuffled (the same recipe, from the serving run, judged on period 3), which the guard must refuse.
+Everything is written under ``--work`` (git-ignored); the JSON goes to bench/results/learning_loop.json.
 """
 
 from __future__ import annotations
