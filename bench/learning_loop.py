@@ -14,7 +14,9 @@ rejected), else the top offered article rejected.
 Periods 1 and 2 are served by the starting version. Round 1 trains on the feedback exported before period 2
 and is judged on period 2's feedback (``answerbot.learning.retrain``: P1, P4, held-out feedback, the guard);
 a promoted candidate is re-encoded (``run_reencode``) and serves period 3. Round 2 trains on periods 1-2 from
-the serving run and is judged on period 3. ``--shuffled-control`` then trains a candidate on round 2's pairs
+the serving run and is judged on period 3, also against the starting version's P1/P4 figures (a floor, so
+per-round tolerances do not compound; ``--no-floor`` drops it). ``--replay-per-language N`` mixes N support-KB
+train pairs per language into each fine-tune. ``--shuffled-control`` then trains a candidate on round 2's pairs
 shuffled (the same recipe, from the serving run, judged on period 3), which the guard must refuse.
 Everything is written under ``--work`` (git-ignored); the JSON goes to bench/results/learning_loop.json.
 """
@@ -38,7 +40,7 @@ from answerbot.data.support_kb import read_split, read_support_kb
 from answerbot.encoders.inprocess import SavedModelEncoder, latest_version_dir
 from answerbot.evaluation.p1 import P1_LANGUAGES
 from answerbot.evaluation.report import write_report
-from answerbot.learning.retrain import retrain
+from answerbot.learning.retrain import benchmark_floor, retrain
 from answerbot.service import ArticleInput, FeedbackKind, RejectionReason, Services
 from answerbot.service.feedback_export import export_feedback
 from answerbot.service.reencode import ReencodeOptions, local_engine, run_reencode
@@ -147,8 +149,18 @@ def switch_to(services: Services, settings: Settings, version: str) -> Services:
 
 
 def round_summary(name: str, report: dict[str, Any]) -> dict[str, Any]:
-    keep = ("decision", "reason", "serving_version", "exported_version", "figures", "calibration", "wall_seconds")
-    candidate = {k: report["candidate"][k] for k in ("pairs", "sources", "shuffled_pairs", "train_seconds", "loss")}
+    keep = (
+        "decision",
+        "reason",
+        "serving_version",
+        "exported_version",
+        "figures",
+        "floor",
+        "calibration",
+        "wall_seconds",
+    )
+    names = ("pairs", "sources", "shuffled_pairs", "replay_per_language", "train_seconds", "loss")
+    candidate = {k: report["candidate"][k] for k in names}
     return {"round": name, **{k: report[k] for k in keep}, "candidate": candidate}
 
 
@@ -166,6 +178,8 @@ def main() -> None:
     parser.add_argument("--learning-rate", type=float, default=5e-4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--shuffled-control", action="store_true")
+    parser.add_argument("--replay-per-language", type=int, default=0, help="support-KB train pairs mixed in")
+    parser.add_argument("--no-floor", action="store_true", help="round 2 compares with the serving version only")
     parser.add_argument("--out", type=Path, default=Path("bench/results/learning_loop.json"))
     args = parser.parse_args()  # fmt: skip
     started = time.perf_counter()
@@ -190,7 +204,13 @@ def main() -> None:
             services.articles.upsert_articles(account, inputs[start : start + 100])
     console.log(f"{len(kbs)} accounts, {sum(map(len, kbs.values()))} articles, {len(periods[0])} tickets a period")
     cuts, served_periods, rounds = [], [], []
-    run, common = args.run, dict(epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed)
+    run, floor = args.run, None
+    common = dict(
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        seed=args.seed,
+        replay_per_language=args.replay_per_language,
+    )
     for number in (1, 2):
         periods_now = (0, 1) if number == 1 else (2,)
         for p in periods_now:
@@ -205,7 +225,11 @@ def main() -> None:
         # the last period served is held out; everything before it trains
         export_feedback(services.store, train, before=cuts[-2])
         export_feedback(services.store, heldout, after=cuts[-2], before=cuts[-1])
-        result = retrain(run, [train], folder, models, args.data_dir, heldout=heldout, languages=languages, **common)
+        result = retrain(
+            run, [train], folder, models, args.data_dir, heldout=heldout, languages=languages, floor=floor, **common
+        )
+        if floor is None and not args.no_floor:
+            floor = benchmark_floor(folder / "report.json")  # the starting version's P1/P4 figures
         rounds.append(round_summary(f"round {number}", result.report))
         console.log(f"round {number}: {result.report['decision']}: {result.report['reason']}")
         if result.version is not None:
@@ -218,7 +242,7 @@ def main() -> None:
         heldout = args.work / "round2" / "heldout.jsonl"
         result = retrain(
             run, [args.work / "round2" / "train.jsonl"], folder, models, args.data_dir,
-            heldout=heldout, languages=languages, shuffle_pairs=True, **common,
+            heldout=heldout, languages=languages, shuffle_pairs=True, floor=floor, **common,
         )  # fmt: skip
         control = round_summary("shuffled control", result.report)
         console.log(f"control: {result.report['decision']}: {result.report['reason']}")
@@ -230,6 +254,8 @@ def main() -> None:
             "languages": languages, "per_language": args.per_language, "start_version": source.name,
             "start_run": str(args.run), "epochs": args.epochs, "learning_rate": args.learning_rate,
             "seed": args.seed, "accounts": "one per language, hybrid, score threshold 0.3, top 3",
+            "replay_per_language": args.replay_per_language,
+            "floor": None if args.no_floor else "round 2 and the control also keep round 1's serving P1/P4 figures",
             "tickets": "train-split titles, English titles, perturbed titles; one variant per article per period",
         },
         "periods": served_periods,

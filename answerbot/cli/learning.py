@@ -32,9 +32,15 @@ def retrain(
     tolerance: Annotated[float, typer.Option(help="How far below the serving model a figure may fall.")] = 0.01,
     seed: int = 0,
     shuffle_pairs: Annotated[bool, typer.Option(help="Train on shuffled pairs (the guard's control).")] = False,
+    replay_per_language: Annotated[int, typer.Option(help="Support-KB train pairs per language mixed in.")] = 0,
+    floor_report: Annotated[
+        Path | None,
+        typer.Option(help="An earlier round's report.json: its serving model's P1/P4 figures are a floor too."),
+    ] = None,
 ) -> None:
     """Fine-tune a candidate on feedback, score it against the serving version on P1, P4 and held-out feedback,
     and export it as the next version only if it is not worse on any figure."""
+    from answerbot.learning.retrain import benchmark_floor
     from answerbot.learning.retrain import retrain as run_round
 
     result = run_round(
@@ -51,6 +57,8 @@ def retrain(
         tolerance=tolerance,
         seed=seed,
         shuffle_pairs=shuffle_pairs,
+        replay_per_language=replay_per_language,
+        floor=None if floor_report is None else benchmark_floor(floor_report),
         log=console.log,
     )
     verdict = f"promoted as version {result.version}" if result.version else "refused"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 
 from answerbot.calibration import CalibrationError, save_calibrations
 from answerbot.data.feedback_pairs import read_feedback_pairs
+from answerbot.data.kb_pairs import kb_pairs
 from answerbot.data.records import Pair
 from answerbot.encoders.inprocess import SavedModelEncoder, latest_version_dir
 from answerbot.evaluation.calibrated import fit_p4_calibrations
@@ -38,7 +39,7 @@ from answerbot.learning.guard import TOLERANCE, Decision, decide
 from answerbot.model.export import export_model
 from answerbot.model.training import TrainedModel, train_dual_encoder
 
-__all__ = ["RetrainResult", "retrain", "shuffled"]
+__all__ = ["RetrainResult", "benchmark_floor", "retrain", "shuffled"]
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,15 @@ def retrain(
     seed: int = 0,
     hybrid_weight: float = 0.7,
     shuffle_pairs: bool = False,
+    replay_per_language: int = 0,
+    floor: Mapping[str, float] | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> RetrainResult:
-    """Run one round (see the module docstring); the candidate's run goes to ``out/run``."""
+    """Run one round (see the module docstring); the candidate's run goes to ``out/run``.
+
+    ``replay_per_language`` adds that many support-KB **train** pairs per language (title -> body, half of
+    them also English title -> body) so the fine-tune does not forget the KB; ``floor`` holds benchmark
+    figures (P1, P4) of an earlier version the candidate must also stay within ``tolerance`` of."""
     started = time.perf_counter()
     if not feedback:
         raise ValueError("feedback: no export given; pass --feedback FILE (answerbot feedback export)")
@@ -90,6 +97,10 @@ def retrain(
         sources[str(path)] = {"pairs": len(read.pairs), "negatives": read.negatives, "unattached": read.unattached}
     if shuffle_pairs:
         pairs = shuffled(pairs, seed)
+    if replay_per_language:
+        replay = kb_pairs(data_dir, langs, english_titles=0.5, per_language=replay_per_language, seed=seed)
+        pairs += replay
+        sources["support-kb replay (train ids)"] = {"pairs": len(replay)}
     base = TrainedModel.load(run)
     config = dataclasses.replace(
         base.config, epochs=epochs, learning_rate=learning_rate, distill_weight=0.0, hard_negatives=False, seed=seed
@@ -100,7 +111,7 @@ def retrain(
     log(f"scoring the serving version {serving_dir.name} and the candidate on {', '.join(langs)}")
     old, old_details, _ = model_figures(serving.encode, data_dir, langs, heldout, seed, hybrid_weight)
     new, new_details, _ = model_figures(candidate.encode, data_dir, langs, heldout, seed, hybrid_weight)
-    decision = decide(old, new, tolerance)
+    decision = decide(old, new, tolerance, floor)
     version, calibration = None, "not fitted: not promoted"
     if decision.promote:
         target = export_model(candidate, Path(model_root))
@@ -121,12 +132,14 @@ def retrain(
         "serving_version": serving_dir.name,
         "figures": decision.figures,
         "tolerance": tolerance,
+        "floor": dict(floor or {}),
         "candidate": {
             "run": str(out / "run"),
             "from_run": str(run),
             "pairs": len(pairs),
             "sources": sources,
             "shuffled_pairs": shuffle_pairs,
+            "replay_per_language": replay_per_language,
             "config": dataclasses.asdict(config),
             "train_seconds": round(float(candidate.record.get("train_seconds", 0.0)), 1),
             "loss": [round(h["loss"], 4) for h in candidate.history],
@@ -141,6 +154,21 @@ def retrain(
     return RetrainResult(decision, version, report, out)
 
 
+def benchmark_floor(report_path: Path, which: str = "serving") -> dict[str, float]:
+    """The P1/P4 figures of an earlier round's report (its serving model's, or its candidate's): a floor."""
+    import json
+
+    try:
+        figures = json.loads(Path(report_path).read_text(encoding="utf-8"))["figures"]
+    except (OSError, ValueError, KeyError) as e:
+        raise ValueError(
+            f"{report_path}: not a retrain report.json ({e!r}); pass the report of an earlier round"
+        ) from e
+    return {
+        n: float(row[which]) for n, row in figures.items() if n.startswith(("p1.", "p4.")) and row[which] is not None
+    }
+
+
 def _markdown(report: dict[str, Any]) -> str:
     candidate = report["candidate"]
     control = " (shuffled pairs: the control)" if candidate["shuffled_pairs"] else ""
@@ -153,10 +181,11 @@ def _markdown(report: dict[str, Any]) -> str:
         f"Serving version {report['serving_version']}; the candidate was trained on {candidate['pairs']} pairs{control}"
         f" and {'exported as version ' + exported if exported else 'not exported'}.",
         "",
-        "| figure | serving | candidate | difference | blocks |",
-        "|---|---:|---:|---:|---|",
+        "| figure | serving | floor | candidate | difference | blocks |",
+        "|---|---:|---:|---:|---:|---|",
     ]
     for name, row in report["figures"].items():
         blocks = "yes" if row["worse"] else ""
-        lines.append(f"| {name} | {row['serving']} | {row['candidate']} | {row['difference']} | {blocks} |")
+        floor = "" if row.get("floor") is None else row["floor"]
+        lines.append(f"| {name} | {row['serving']} | {floor} | {row['candidate']} | {row['difference']} | {blocks} |")
     return "\n".join(lines) + "\n"

@@ -97,3 +97,13 @@ def test_a_candidate_as_good_is_promoted_as_the_next_version(tmp_path: Path, ser
     assert (models / "2" / "saved_model.pb").is_file()
     assert (tmp_path / "round" / "run" / "encoder.keras").is_file()
     assert (models / "2" / "assets.extra" / "calibration.json").is_file()
+
+
+def test_a_floor_stops_drift_that_compounds_over_rounds() -> None:
+    # each round loses 0.008 on P1, inside the tolerance; against the first version's figure it is 0.016
+    floor = {"p1.dense.mrr@10": 0.508}
+    candidate = {"p1.dense.mrr@10": 0.492, "p4.dense.area": 0.40, "feedback.mrr@10": 0.72}
+    assert decide(SERVING, candidate).promote
+    decision = decide(SERVING, candidate, floor=floor)
+    assert decision.worse == ["p1.dense.mrr@10"]
+    assert "p1.dense.mrr@10 0.492 < 0.508 - 0.01" in decision.reason()
