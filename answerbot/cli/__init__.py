@@ -1,7 +1,7 @@
 """The ``answerbot`` command line: thin typed commands over library functions, one module per area.
 
 Sub-apps: ``embeddings`` (pretrain, import, merge), ``demo`` (build, load, evaluate), ``feedback`` (export);
-root commands ``build``, ``train``, ``export``, ``serve``, ``reencode``, ``retrain``.
+root commands ``build``, ``train``, ``export``, ``serve``, ``reencode``, ``retrain``, ``calibrate``.
 Library errors become one red line and exit code 1.
 TensorFlow's C++ start-up log is hidden unless ``--verbose`` (or ``ANSWERBOT_LOG_LEVEL=debug``).
 """
@@ -46,6 +46,7 @@ app.command("extend")(model.extend)
 app.command("serve")(serve.serve)
 app.command("reencode")(reencode.reencode)
 app.command("retrain")(learning.retrain)
+app.command("calibrate")(learning.calibrate)
 
 if __name__ == "__main__":
     app()

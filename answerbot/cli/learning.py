@@ -1,4 +1,5 @@
-"""`answerbot retrain`: one retraining round from feedback, guarded against a worse candidate."""
+"""`answerbot retrain` (one retraining round from feedback, guarded against a worse candidate) and
+`answerbot calibrate` (a model version's global calibration of top scores)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,33 @@ import typer
 from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
 from answerbot.settings import get_settings
 
-__all__ = ["retrain"]
+__all__ = ["calibrate", "retrain"]
+
+
+@friendly_errors
+def calibrate(
+    model: Annotated[
+        Path | None, typer.Option(help="SavedModel version folder (default: the highest under ANSWERBOT_MODEL_ROOT).")
+    ] = None,
+    languages: Annotated[str | None, typer.Option(help="KB languages, comma-separated (default: the model's).")] = None,
+    data_dir: DataDir = None,
+    seed: int = 0,
+) -> None:
+    """Fit the version's isotonic calibrations (dense, hybrid) on support-KB train ids (the P4 construction) and
+    write them to <version>/assets.extra/calibration.json, where the API reads them."""
+    from answerbot.encoders.inprocess import SavedModelEncoder, latest_version_dir
+    from answerbot.evaluation.calibrated import calibrate_version
+    from answerbot.evaluation.p1 import P1_LANGUAGES
+
+    version_dir = model or latest_version_dir(get_settings().model_root)
+    encoder = SavedModelEncoder(version_dir)
+    served = set(encoder.metadata.get("languages") or P1_LANGUAGES)
+    langs = [c.strip() for c in languages.split(",") if c.strip()] if languages else None
+    langs = langs or [c for c in P1_LANGUAGES if c in served]
+    written = calibrate_version(
+        version_dir, encoder.encode, data_dir_or_default(data_dir), langs, seed, get_settings().hybrid_weight
+    )
+    console.print(f"[green]ok[/green] calibration of version {version_dir.name} ({', '.join(langs)}) -> {written}")
 
 
 @friendly_errors

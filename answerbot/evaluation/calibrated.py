@@ -10,15 +10,29 @@ calibration picks for the target, and the precision and coverage that threshold 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from answerbot.calibration import Calibration, expected_calibration_error, fit_calibration, precision_curve
-from answerbot.evaluation.p4 import TopOutcomes
-from answerbot.evaluation.scoring import DENSE, HYBRID
+from answerbot.calibration import (
+    Calibration,
+    expected_calibration_error,
+    fit_calibration,
+    precision_curve,
+    save_calibrations,
+)
+from answerbot.evaluation.p4 import TopOutcomes, p4_outcomes
+from answerbot.evaluation.scoring import DENSE, HYBRID, Encode
 
-__all__ = ["CALIBRATED_METHODS", "at_threshold", "calibration_report", "fit_p4_calibrations", "pool_outcomes"]
+__all__ = [
+    "CALIBRATED_METHODS",
+    "at_threshold",
+    "calibrate_version",
+    "calibration_report",
+    "fit_p4_calibrations",
+    "pool_outcomes",
+]
 
 CALIBRATED_METHODS = (DENSE, HYBRID)
 BINS = 10
@@ -96,3 +110,25 @@ def calibration_report(
             "targets": per_target,
         }
     return report
+
+
+def calibrate_version(
+    version_dir: Path,
+    encode: Encode,
+    data_dir: Path,
+    languages: Sequence[str],
+    seed: int = 0,
+    hybrid_weight: float = 0.7,
+) -> Path:
+    """Fit a model version's global calibrations on the train-side P4 construction (KBs of the test KBs'
+    size) and write them to ``<version_dir>/assets.extra/calibration.json``."""
+    train = p4_outcomes(data_dir, encode, languages, "train", seed, hybrid_weight, match_test_size=True)
+    version = Path(version_dir).name
+    info = {
+        "model_version": version,
+        "fit": "P4 construction on train ids, a KB of the test KB's size per language",
+        "seed": seed,
+        "languages": list(languages),
+        "hybrid_weight": hybrid_weight,
+    }
+    return save_calibrations(version_dir, fit_p4_calibrations(train, info), {"model_version": version})

@@ -25,14 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from answerbot.calibration import CalibrationError, save_calibrations
+from answerbot.calibration import CalibrationError
 from answerbot.data.feedback_pairs import read_feedback_pairs
 from answerbot.data.kb_pairs import kb_pairs
 from answerbot.data.records import Pair
 from answerbot.encoders.inprocess import SavedModelEncoder, latest_version_dir
-from answerbot.evaluation.calibrated import fit_p4_calibrations
+from answerbot.evaluation.calibrated import calibrate_version
 from answerbot.evaluation.p1 import P1_LANGUAGES
-from answerbot.evaluation.p4 import p4_outcomes
 from answerbot.evaluation.report import write_report
 from answerbot.learning.figures import model_figures
 from answerbot.learning.guard import TOLERANCE, Decision, decide
@@ -116,12 +115,8 @@ def retrain(
     if decision.promote:
         target = export_model(candidate, Path(model_root))
         version = target.name
-        train_side = p4_outcomes(data_dir, candidate.encode, langs, "train", seed, hybrid_weight, match_test_size=True)
-        info = {"model_version": version, "fit": "P4 construction on train ids (retrain)", "languages": langs}
         try:
-            calibration = str(
-                save_calibrations(target, fit_p4_calibrations(train_side, info), {"model_version": version})
-            )
+            calibration = str(calibrate_version(target, candidate.encode, data_dir, langs, seed, hybrid_weight))
         except CalibrationError as e:
             calibration = f"not fitted: {e}"
     report = {
