@@ -11,6 +11,7 @@ import pytest
 from answerbot.service.errors import InvalidInput
 from answerbot.service.feedback_export import export_feedback, utc_cut
 from answerbot.store import Account, FeedbackRecord, Interaction, Store, StoredArticle, content_hash
+from tests.store.conftest import postgres_store
 
 T0, T1, T2 = "2026-01-01T10:00:00.000000Z", "2026-01-02T10:00:00.000000Z", "2026-01-03T10:00:00.000000Z"
 
@@ -29,9 +30,9 @@ def feedback(store: Store, account: str, iid: str, at: str, enquiry: str, kind: 
     store.feedback.add(FeedbackRecord(account, iid, kind, article_id, reason, at[:10], at))
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.sqlite(tmp_path / "store.sqlite")
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = Store.sqlite(tmp_path / "store.sqlite") if request.param == "sqlite" else postgres_store()
     for name, shares in (("acme", True), ("private", False)):
         opened.accounts.create(Account(name, None, None, False, T0, share_feedback=shares))
         opened.articles.upsert_many([article(name, "pw", "Reset password"), article(name, "bill", "Invoices")])
@@ -43,6 +44,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
     feedback(opened, "acme", "i5", T2, "invoice please", "rejection", "bill")  # the resolution wins
     feedback(opened, "private", "p1", T1, "forgot my password", "resolution", "pw")
     yield opened
+    if request.param == "postgres":
+        opened.drop_schema()
     opened.close()
 
 
