@@ -1,7 +1,8 @@
 """Which calibration turns an account's top score into a confidence, and its target precision into a threshold.
 
 - **global**: the model version's calibration (``<model_root>/<version>/assets.extra/calibration.json``,
-  written by ``bench/p4.py --write-calibration``), for the account's scoring mode (``dense`` or ``hybrid``);
+  written by ``answerbot calibrate``), for the account's scoring mode (``dense`` or ``hybrid``), read again
+  at most every ``ANSWERBOT_CALIBRATION_REFIT_S`` seconds;
 - **account**: once the account has at least 200 labelled interactions among its last 5,000 (feedback on
   them), with at least 20 resolved and 20 rejected, an isotonic map fitted on its own top scores (resolved
   without a rejection = the top article was right; any rejection = wrong: the customer read and refused an
@@ -90,20 +91,22 @@ class Calibrations:
 
     def __init__(self, store: Store, model_root: Path, refit_s: float) -> None:
         self._store, self._root, self._refit_s = store, Path(model_root), refit_s
-        self._global: dict[str, dict[str, Calibration]] = {}
+        self._global: dict[str, tuple[float, dict[str, Calibration]]] = {}
         self._accounts: dict[str, tuple[float, Calibration | None]] = {}
         self._lock = threading.Lock()
 
     def global_for(self, version: str, mode: str) -> Calibration | None:
-        """The model version's calibration of ``mode`` (``dense``/``hybrid``), or None."""
-        found = self._global.get(version)
-        if found is None:
-            try:
-                found = load_calibrations(self._root / version)
-            except CalibrationError:
-                found = {}
-            with self._lock:
-                self._global[version] = found
+        """The model version's calibration of ``mode`` (``dense``/``hybrid``), or None; the file is read again
+        when the last read is older than the refit interval (a calibration written later is picked up)."""
+        cached = self._global.get(version)
+        if cached is not None and time.monotonic() - cached[0] < self._refit_s:
+            return cached[1].get(mode)
+        try:
+            found = load_calibrations(self._root / version)
+        except CalibrationError:
+            found = {}
+        with self._lock:
+            self._global[version] = (time.monotonic(), found)
         return found.get(mode)
 
     def account(self, account_id: str) -> Calibration | None:

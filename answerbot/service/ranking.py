@@ -88,6 +88,11 @@ class RankingService(ServiceParts):
         """The model version ``account`` is ranked with: its active version, else the served one."""
         return account.active_version or self.encoders.model_version
 
+    def effective_threshold(self, account: Account) -> float:
+        """The score threshold ``recommend`` uses for ``account`` (its own, its target precision's, or the global)."""
+        chosen = self.calibrations.for_account(account, self.version_of(account))
+        return effective_threshold(account, self.settings.score_threshold, chosen.calibration)
+
     def index(self, account: str) -> AccountIndex:
         """The account's AccountIndex of its active version (cached)."""
         return self.indexes.get(account, self.version_of(self.accounts.get(account)))

@@ -13,6 +13,12 @@ from tests.api.conftest import ADMIN
 URL = "/v1/accounts/acme"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Calibrations are read again on every request, so one written during a test is used at once."""
+    return settings.model_copy(update={"calibration_refit_s": 0.0})
+
+
 def recommend(client: TestClient) -> dict:
     response = client.post(f"{URL}/recommendations", json={"enquiry": "reset my password"})
     assert response.status_code == 200, response.text
@@ -79,3 +85,10 @@ def test_a_target_precision_sets_the_calibrated_threshold(seeded: TestClient, se
     assert all(a["score"] >= body["score_threshold"] for a in body["articles"])
     assert seeded.patch(URL, json={"target_precision": 0.9999}).status_code == 200
     assert recommend(seeded)["outcome"] == "unoffered"
+
+
+def test_the_account_shows_its_target_precisions_threshold(seeded: TestClient, settings: Settings, spy) -> None:
+    write_global_calibration(settings, spy.model_version)
+    body = seeded.patch(URL, json={"target_precision": 0.8}).json()
+    assert body["effective_score_threshold"] == recommend(seeded)["score_threshold"]
+    assert body["effective_score_threshold"] == pytest.approx(0.6, abs=0.06)

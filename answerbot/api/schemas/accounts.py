@@ -45,7 +45,10 @@ class AccountPatchIn(In):
 class AccountOut(BaseModel):
     account_id: str
     score_threshold: float | None
-    effective_score_threshold: float
+    effective_score_threshold: float = Field(
+        description="The threshold recommendations use: the account's own, else its target precision's (through "
+        "the calibration), else the global ANSWERBOT_SCORE_THRESHOLD."
+    )
     hybrid: bool
     lexical_fallback: bool = False
     target_precision: float | None = None
@@ -54,6 +57,8 @@ class AccountOut(BaseModel):
 
     @classmethod
     def from_account(cls, account: Account, default_threshold: float) -> AccountOut:
+        """``default_threshold``: what applies without the account's own threshold (its target precision's
+        threshold through the calibration, else the global one)."""
         threshold = account.score_threshold
         return cls(
             account_id=account.account_id,
