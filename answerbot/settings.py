@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     admin_key: SecretStr = SecretStr(DEV_ADMIN_KEY)
     score_threshold: float = Field(default=0.2, ge=-1.0, le=1.0)
     hybrid_weight: float = Field(default=0.7, ge=0.0, le=1.0)  # BM25's share; 0.7 measured best of 0.3/0.7 on P1
+    calibration_refit_s: float = Field(default=600.0, ge=0.0, description="refit per-account calibrations after")
     micro_batch_max: PositiveInt = 32
     micro_batch_wait_ms: float = Field(default=2.0, ge=0.0, le=1000.0)
     max_request_bytes: PositiveInt = 16 * 1024 * 1024

@@ -19,6 +19,9 @@ def train(
     out: Annotated[Path, typer.Option(help="Run folder to write (encoder.keras, vocab.txt, train.json).")],
     pairs: Annotated[list[Path] | None, typer.Option(help="Pairs file: .jsonl, .csv or .xlsx (repeatable).")] = None,
     qa: Annotated[list[Path] | None, typer.Option(help="SQuAD-format QA file (repeatable).")] = None,
+    feedback: Annotated[
+        list[Path] | None, typer.Option(help="`answerbot feedback export` file (repeatable): rejections as negatives.")
+    ] = None,
     support_kb: Annotated[str | None, typer.Option(help="Support-KB languages, e.g. de,fr (train ids).")] = None,
     english_titles: Annotated[float, typer.Option(help="Share of KB articles also paired title_en -> body.")] = 0.0,
     cross_language: Annotated[float, typer.Option(help="Share paired with another language's title.")] = 0.0,
@@ -59,7 +62,7 @@ def train(
     gathered = gather_pairs(
         pairs or (), qa or (), data_dir_or_default(data_dir),
         [s.strip() for s in support_kb.split(",") if s.strip()] if support_kb else (),
-        english_titles, cross_language, skip_bad, settings.seed,
+        english_titles, cross_language, skip_bad, settings.seed, feedback or (),
     )  # fmt: skip
     train_pairs, validation = split_validation(gathered.pairs, validation_share, settings.seed)
     console.log(f"{len(train_pairs)} training pairs, {len(validation)} validation pairs, {gathered.skipped} skipped")

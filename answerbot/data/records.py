@@ -14,9 +14,13 @@ class Pair:
     ``doc_key`` names the document: two pairs with the same key share a positive, so the loss
     does not push a query away from its own answer when that answer appears twice in a batch.
     ``group`` (an account, a language) keeps a batch within one group when hard negatives are on.
+    ``negative`` is a document known not to answer the query (an article the ticket's customer rejected),
+    named by ``negative_key``; the in-batch loss scores it as one more negative ("" = none).
     """
 
     query: str
     document: str
     doc_key: str
     group: str = ""
+    negative: str = ""
+    negative_key: str = ""

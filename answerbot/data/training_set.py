@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from answerbot.data.feedback_pairs import read_feedback_pairs
 from answerbot.data.kb_pairs import kb_pairs
 from answerbot.data.pairs import read_pairs
 from answerbot.data.records import Pair
@@ -31,9 +32,17 @@ def gather_pairs(
     cross_language: float = 0.0,
     skip_bad: bool = False,
     seed: int = 0,
+    feedback_files: Sequence[Path] = (),
 ) -> TrainingSet:
-    """Pairs from pair files (JSONL/CSV/XLSX), SQuAD files and the support KB's train split."""
+    """Pairs from pair files (JSONL/CSV/XLSX), SQuAD files, the support KB's train split and feedback exports
+    (``answerbot feedback export``: resolved pairs, rejected articles as their hard negatives)."""
     result = TrainingSet([])
+    for path in feedback_files:
+        feedback = read_feedback_pairs(path)
+        result.pairs += feedback.pairs
+        result.sources[f"feedback:{path}"] = len(feedback.pairs)
+        result.sources[f"feedback:{path}:negatives"] = feedback.negatives
+        result.sources[f"feedback:{path}:unattached_rejections"] = feedback.unattached
     for path in pair_files:
         read = read_pairs(path, skip_bad=skip_bad)
         result.pairs += read.pairs
@@ -50,7 +59,7 @@ def gather_pairs(
         result.pairs += pairs
         result.sources[f"support-kb:{','.join(support_kb)}"] = len(pairs)
     if not result.pairs:
-        raise ValueError("no training pairs: give --pairs, --qa or --support-kb")
+        raise ValueError("no training pairs: give --pairs, --qa, --support-kb or --feedback")
     return result
 
 

@@ -196,7 +196,8 @@ def train_dual_encoder(
     """Train the shared tower on ``pairs`` with the in-batch softmax; return the trained model.
 
     ``table`` is the frozen table of a new tower (its vocabulary goes to ``work_dir``) or a trained
-    model to fine-tune. With ``anchor`` and ``config.distill_weight > 0``, every step also takes a batch
+    model to fine-tune. Pairs with a ``negative`` (a rejected article) add it to the in-batch softmax as a
+    hard negative. With ``anchor`` and ``config.distill_weight > 0``, every step also takes a batch
     of the anchor's texts and adds ``distill_weight * (1 - cos(student, teacher))``, so fine-tuning
     does not forget the shared space the tower was distilled into. With ``validation`` pairs, each
     epoch is scored by MRR@10 with early stopping (``patience``), keeping the best epoch's weights.
@@ -209,13 +210,21 @@ def train_dual_encoder(
     keras.utils.set_random_seed(config.seed)
     encoder, vectorizer = model.encoder, model.vectorizer()
     optimizer = keras.optimizers.Adam(config.learning_rate)
-    key_ids = {k: i for i, k in enumerate(sorted({p.doc_key for p in pairs}))}
+    key_ids = {k: i for i, k in enumerate(sorted({p.doc_key for p in pairs} | {p.negative_key for p in pairs}))}
+    with_negatives = any(p.negative for p in pairs)
+    model.record["hard_negative_pairs"] = sum(1 for p in pairs if p.negative)
     anchored = anchor is not None and config.distill_weight > 0
     anchor_batches = anchor.cycle(config.batch_size, config.seed) if anchored and anchor is not None else None
 
     @tf.function(reduce_retracing=True)
     def step(
-        queries: tf.Tensor, documents: tf.Tensor, keys: tf.Tensor, anchor_texts: tf.Tensor, anchor_targets: tf.Tensor
+        queries: tf.Tensor,
+        documents: tf.Tensor,
+        keys: tf.Tensor,
+        anchor_texts: tf.Tensor,
+        anchor_targets: tf.Tensor,
+        negatives: tf.Tensor,
+        negative_keys: tf.Tensor,
     ) -> tf.Tensor:
         with tf.GradientTape() as tape:
             loss = in_batch_loss(
@@ -223,6 +232,8 @@ def train_dual_encoder(
                 encoder(vectorizer(documents), training=True),
                 keys,
                 config.temperature,
+                encoder(vectorizer(negatives), training=True) if with_negatives else None,
+                negative_keys if with_negatives else None,
             )
             if anchored:
                 student = encoder(vectorizer(anchor_texts), training=True)
@@ -242,6 +253,8 @@ def train_dual_encoder(
                 tf.constant([key_ids[p.doc_key] for p in batch], dtype=tf.int64),
                 tf.constant(texts, dtype=tf.string),
                 tf.constant(targets, dtype=tf.float32),
+                tf.constant([p.negative or " " for p in batch] if with_negatives else [], dtype=tf.string),
+                tf.constant([key_ids[p.negative_key] if p.negative else -1 for p in batch], dtype=tf.int64),
             )
         )
 

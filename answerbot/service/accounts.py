@@ -81,14 +81,26 @@ class AccountService:
         hybrid: bool = False,
         api_key: str | None = None,
         lexical_fallback: bool = False,
+        target_precision: float | None = None,
+        share_feedback: bool = True,
     ) -> tuple[Account, str]:
         """A new account and its API key (shown once); ``api_key`` fixes the key (demo accounts)."""
         check_id(account_id, "account_id", "account id")
         _check_threshold(score_threshold)
+        _check_target(target_precision, score_threshold)
         key = new_api_key() if api_key is None else api_key
         if len(key) < MIN_KEY_CHARS:
             raise InvalidInput("api_key", f"api_key has {len(key)} characters; use at least {MIN_KEY_CHARS}")
-        account = Account(account_id, hash_key(key), score_threshold, hybrid, utc_now(), lexical_fallback)
+        account = Account(
+            account_id,
+            hash_key(key),
+            score_threshold,
+            hybrid,
+            utc_now(),
+            lexical_fallback,
+            target_precision=target_precision,
+            share_feedback=share_feedback,
+        )
         try:
             self.store.accounts.create(account)
         except Duplicate as e:
@@ -120,18 +132,32 @@ class AccountService:
         score_threshold: float | None = None,
         set_threshold: bool = False,
         lexical_fallback: bool | None = None,
+        target_precision: float | None = None,
+        set_target: bool = False,
+        share_feedback: bool | None = None,
     ) -> Account:
-        """Change settings; with ``set_threshold`` the threshold becomes ``score_threshold`` (None: global default)."""
+        """Change settings; with ``set_threshold`` the threshold becomes ``score_threshold`` (None: global default),
+        with ``set_target`` the target precision becomes ``target_precision`` (None: none). A threshold and a
+        target exclude each other: setting one clears the other, sending both is an error."""
         account = self.get(account_id)
-        threshold = account.score_threshold
+        threshold, target = account.score_threshold, account.target_precision
         if set_threshold:
             _check_threshold(score_threshold)
             threshold = score_threshold
+            if score_threshold is not None:
+                target = None
+        if set_target:
+            _check_target(target_precision, score_threshold if set_threshold else None)
+            target = target_precision
+            if target_precision is not None:
+                threshold = None
         updated = dataclasses.replace(
             account,
             score_threshold=threshold,
             hybrid=account.hybrid if hybrid is None else hybrid,
             lexical_fallback=account.lexical_fallback if lexical_fallback is None else lexical_fallback,
+            target_precision=target,
+            share_feedback=account.share_feedback if share_feedback is None else share_feedback,
         )
         self.store.accounts.update(updated)
         self.forget(account_id)
@@ -212,3 +238,18 @@ def _opens(account: Account, digest: str) -> bool:
 def _check_threshold(value: float | None) -> None:
     if value is not None and not -1.0 <= value <= 1.0:
         raise InvalidInput("score_threshold", f"score_threshold={value} is out of range; use -1 to 1")
+
+
+def _check_target(value: float | None, threshold: float | None) -> None:
+    if value is None:
+        return
+    if not 0.0 < value < 1.0:
+        raise InvalidInput(
+            "target_precision", f"target_precision={value} is out of range; use a precision strictly between 0 and 1"
+        )
+    if threshold is not None:
+        raise InvalidInput(
+            "target_precision",
+            f"target_precision={value} sent with score_threshold={threshold}; send one of them: a target precision "
+            "picks the threshold through the model's calibration",
+        )

@@ -4,7 +4,9 @@
 
 1. the account is ranked with its active model version (the served one until its first vectors exist);
 2. dense: cosine of the enquiry's vector with the account's vectors of that version (hybrid accounts fuse
-   it with BM25), kept above the score threshold (the account's, else ``ANSWERBOT_SCORE_THRESHOLD``);
+   it with BM25), kept above the score threshold (the account's; else its target precision's, through the
+   calibration; else ``ANSWERBOT_SCORE_THRESHOLD``), with the top score's calibrated confidence
+   (``answerbot.service.calibrations``);
 3. when the encoder fails and the account has ``lexical_fallback``, BM25 alone ranks (flagged ``lexical``;
    no threshold, but articles without a word in common are not offered); otherwise the EncoderError stands;
 4. either way ``selection.select`` applies the filters, and the interaction is recorded, offered or not,
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -24,6 +27,7 @@ from answerbot.index import AccountIndex
 from answerbot.lang import LanguageGuess, detect_language
 from answerbot.service import explain as explaining
 from answerbot.service import hybrid
+from answerbot.service.calibrations import Calibrations, ChosenCalibration, effective_threshold
 from answerbot.service.interaction_log import new_interaction_id
 from answerbot.service.parts import ServiceParts
 from answerbot.service.selection import (
@@ -62,6 +66,10 @@ class Recommendation:
     """The best score of an article with the labels, before the threshold (None: no such article)."""
     unoffered: Unoffered | None = None
     """Why nothing was offered (None when something was)."""
+    confidence: float | None = None
+    """Calibrated probability that the top article is right (None: no calibration, or nothing to score)."""
+    calibration: str | None = None
+    """Which calibration gave ``confidence`` (and the target precision's threshold): "account", "global" or None."""
 
     @property
     def outcome(self) -> str:
@@ -71,9 +79,19 @@ class Recommendation:
 class RankingService(ServiceParts):
     """Ranks an account's articles for an enquiry and records every request as an interaction."""
 
+    @cached_property
+    def calibrations(self) -> Calibrations:
+        """Global (per model version) and per-account calibrations of top scores."""
+        return Calibrations(self.store, self.settings.model_root, self.settings.calibration_refit_s)
+
     def version_of(self, account: Account) -> str:
         """The model version ``account`` is ranked with: its active version, else the served one."""
         return account.active_version or self.encoders.model_version
+
+    def effective_threshold(self, account: Account) -> float:
+        """The score threshold ``recommend`` uses for ``account`` (its own, its target precision's, or the global)."""
+        chosen = self.calibrations.for_account(account, self.version_of(account))
+        return effective_threshold(account, self.settings.score_threshold, chosen.calibration)
 
     def index(self, account: str) -> AccountIndex:
         """The account's AccountIndex of its active version (cached)."""
@@ -96,6 +114,7 @@ class RankingService(ServiceParts):
             and version == self.encoders.model_version
             and self.accounts.peek(account.account_id) is not None
             and self.indexes.peek(account.account_id, version) is not None
+            and self.calibrations.fresh(account.account_id, version)
         )
 
     def encode_served(self, texts: list[str]) -> np.ndarray:
@@ -132,7 +151,8 @@ class RankingService(ServiceParts):
         if language is None:
             language = self.detect_language(enquiry)
         idx = self.indexes.get(account, version)
-        threshold = self.settings.score_threshold if found.score_threshold is None else found.score_threshold
+        chosen = self.calibrations.for_account(found, version)
+        threshold = effective_threshold(found, self.settings.score_threshold, chosen.calibration)
         fallback = None
         try:
             vector = self._vector(enquiry, version, query)
@@ -148,7 +168,9 @@ class RankingService(ServiceParts):
             articles = ranked_articles(idx, selection, self._explain(idx, selection, enquiry, vector, version, explain))
         unoffered = why_unoffered(idx, selection, threshold, labels, lexical=fallback is not None)
         # BM25 scores of the lexical fallback are on another scale than the threshold: not recorded
-        interaction = self._record(account, language, articles, None if fallback else selection.top_score)
+        interaction = self._record(account, enquiry, language, articles, None if fallback else selection.top_score)
+        if fallback is not None:
+            chosen = ChosenCalibration(None, None)
         return Recommendation(
             account=account,
             model_name=self.encoders.model_name,
@@ -162,6 +184,8 @@ class RankingService(ServiceParts):
             fallback=fallback,
             top_score=selection.top_score,
             unoffered=unoffered,
+            confidence=chosen.confidence(selection.top_score),
+            calibration=None if chosen.scope is None else chosen.scope.value,
         )
 
     def _vector(self, enquiry: str, version: str, query: np.ndarray | EncoderError | None) -> np.ndarray:
@@ -197,10 +221,17 @@ class RankingService(ServiceParts):
         )
 
     def _record(
-        self, account: str, language: LanguageGuess, articles: Sequence[RankedArticle], top_score: float | None
+        self,
+        account: str,
+        enquiry: str,
+        language: LanguageGuess,
+        articles: Sequence[RankedArticle],
+        top_score: float | None,
     ) -> Interaction:
         now = utc_now()
         offered = tuple(a.article_id for a in articles)
-        interaction = Interaction(account, new_interaction_id(), now, now[:10], language.code, offered, top_score)
+        interaction = Interaction(
+            account, new_interaction_id(), now, now[:10], language.code, offered, top_score, enquiry
+        )
         self.interactions.add(interaction)
         return interaction

@@ -64,6 +64,8 @@ class AccountRepository:
                 score_threshold=account.score_threshold,
                 hybrid=account.hybrid,
                 lexical_fallback=account.lexical_fallback,
+                target_precision=account.target_precision,
+                share_feedback=account.share_feedback,
                 generation=accounts.c.generation + 1,
             )
         )

@@ -6,8 +6,14 @@ from __future__ import annotations
 from sqlalchemy import Exists, and_, case, exists, func, select
 
 from answerbot.store.database import Database
-from answerbot.store.records import REJECTION_REASONS, DailyCounts, FeedbackRecord, ScoredInteraction
-from answerbot.store.tables import feedback, interactions
+from answerbot.store.records import (
+    REJECTION_REASONS,
+    DailyCounts,
+    FeedbackRecord,
+    LabelledEnquiry,
+    ScoredInteraction,
+)
+from answerbot.store.tables import accounts, feedback, interactions
 
 __all__ = ["FeedbackRepository"]
 
@@ -88,3 +94,28 @@ class FeedbackRepository:
                 ScoredInteraction(None if score is None else float(score), bool(resolved), bool(rejected))
                 for score, resolved, rejected in conn.execute(query)
             ]
+
+    def labelled_enquiries(
+        self, after: str | None = None, before: str | None = None, shared_only: bool = True
+    ) -> list[LabelledEnquiry]:
+        """Every resolution and rejection of an interaction whose enquiry was kept, created in [after, before)
+        (ISO UTC times, interaction time), of accounts that share feedback (``shared_only``); oldest first."""
+        i, f, a = interactions.c, feedback.c, accounts.c
+        query = (
+            select(i.account, i.interaction_id, i.created_at, i.enquiry, f.kind, f.article_id)
+            .select_from(
+                interactions.join(feedback, and_(f.account == i.account, f.interaction_id == i.interaction_id)).join(
+                    accounts, a.account_id == i.account
+                )
+            )
+            .where(i.enquiry.is_not(None), f.article_id != "")
+            .order_by(i.created_at, i.account, i.interaction_id, f.kind, f.article_id)
+        )
+        if shared_only:
+            query = query.where(a.share_feedback.is_(True))
+        if after is not None:
+            query = query.where(i.created_at >= after)
+        if before is not None:
+            query = query.where(i.created_at < before)
+        with self._db.read("labelled enquiries") as conn:
+            return [LabelledEnquiry(*row) for row in conn.execute(query)]

@@ -26,6 +26,7 @@ def _row(interaction: Interaction) -> dict[str, Any]:
         "offered": json.dumps(list(interaction.offered)),
         "n_offered": len(interaction.offered),
         "top_score": interaction.top_score,
+        "enquiry": interaction.enquiry,
     }
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "DailyCounts",
     "FeedbackRecord",
     "Interaction",
+    "LabelledEnquiry",
     "PendingVector",
     "ScoredInteraction",
     "StoredArticle",
@@ -45,6 +46,10 @@ class Account:
     """The model version the account is ranked with; None until the account's first vectors are written."""
     generation: int = 0
     """Bumped by every write that changes the account, its articles or its active vectors (cache invalidation)."""
+    target_precision: float | None = None
+    """The precision the account asks for instead of a score threshold (None: none); needs a calibration."""
+    share_feedback: bool = True
+    """Whether the account's resolutions and rejections may train the universal model."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,24 @@ class Interaction:
     offered: tuple[str, ...]
     top_score: float | None = None
     """The best score the threshold was compared with (None: no article passed the filters, or not recorded)."""
+    enquiry: str | None = None
+    """The ticket's text (None: not recorded)."""
 
     @property
     def outcome(self) -> str:
         return "offered" if self.offered else "unoffered"
+
+
+@dataclass(frozen=True)
+class LabelledEnquiry:
+    """One resolution or rejection with its interaction's enquiry text (what a feedback export reads)."""
+
+    account: str
+    interaction_id: str
+    created_at: str
+    enquiry: str
+    kind: str
+    article_id: str
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,14 @@ def article_from_row(row: RowMapping) -> StoredArticle:
 
 
 def account_from_row(row: RowMapping) -> Account:
-    threshold = row["score_threshold"]
+    threshold, target = row["score_threshold"], row["target_precision"]
     return Account(
         **_pick(row, "account_id", "key_hash", "created_at", "active_version", "generation"),
         score_threshold=None if threshold is None else float(threshold),
         hybrid=bool(row["hybrid"]),
         lexical_fallback=bool(row["lexical_fallback"]),
+        target_precision=None if target is None else float(target),
+        share_feedback=bool(row["share_feedback"]),
     )
 
 
@@ -89,6 +91,7 @@ def interaction_from_row(row: RowMapping) -> Interaction:
         **_pick(row, "account", "interaction_id", "created_at", "day", "language"),
         offered=offered,
         top_score=None if score is None else float(score),
+        enquiry=row["enquiry"],
     )
 
 

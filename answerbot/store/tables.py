@@ -7,10 +7,12 @@
   stale without deleting them. ``job`` names the full re-encoding job that wrote it (to resume a killed job).
 - ``accounts``: tenants; ``active_version`` is the model version the account is ranked with; ``generation`` is
   bumped by every transaction that changes the account, its articles or its active vectors (what API processes
-  cache; see ``answerbot.store.accounts.bump_generation``).
+  cache; see ``answerbot.store.accounts.bump_generation``); ``target_precision`` (NULL: none) is turned into a
+  threshold through the model's calibration; ``share_feedback`` false keeps the account's feedback out of training.
 - ``interactions`` and ``feedback``: every recommendation request and what users said about it;
   ``top_score`` is the best score the threshold was compared with (NULL before it was recorded, and for
-  the lexical fallback, whose BM25 scores are on another scale).
+  the lexical fallback, whose BM25 scores are on another scale); ``enquiry`` is the ticket's text (NULL before
+  it was kept), what a feedback export pairs with the resolved or rejected article.
 - ``reencode_jobs``: full re-encoding jobs in progress.
 - ``answerbot_meta``: ``schema_version``, kept so that answerbot 0.1 (which reads it) refuses a newer store.
 
@@ -51,7 +53,7 @@ __all__ = [
     "reencode_jobs",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Written to ``answerbot_meta`` (and SQLite's ``user_version``); answerbot 0.1 supports up to 3."""
 LEGACY_SCHEMA_VERSION = 3
 """The schema of answerbot 0.1, the last release before Alembic."""
@@ -116,6 +118,8 @@ accounts = Table(
     Column("lexical_fallback", Boolean, nullable=False, server_default=text("false")),
     Column("active_version", Text),
     Column("generation", Integer, nullable=False, server_default=text("0")),
+    Column("target_precision", Double),
+    Column("share_feedback", Boolean, nullable=False, server_default=text("true")),
     CheckConstraint("length(account_id) BETWEEN 1 AND 128", name="accounts_account_id"),
     CheckConstraint("key_hash IS NULL OR length(key_hash) = 64", name="accounts_key_hash"),
     CheckConstraint("score_threshold IS NULL OR score_threshold BETWEEN -1 AND 1", name="accounts_threshold"),
@@ -127,6 +131,7 @@ interactions = Table(
     *_required_text("account", "interaction_id", "created_at", "day", "language", "offered"),
     Column("n_offered", Integer, nullable=False),
     Column("top_score", Double),
+    Column("enquiry", Text),
     PrimaryKeyConstraint("account", "interaction_id"),
     CheckConstraint("length(day) = 10", name="interactions_day"),
     CheckConstraint("n_offered >= 0", name="interactions_n_offered"),

@@ -97,3 +97,40 @@ def test_other_poolings_and_a_bidirectional_lstm_give_unit_vectors(tmp_path, poo
     model = train_dual_encoder(TINY_PAIRS, tiny_table(), tmp_path, config)
     vectors = model.encode(["forgot password", ""])
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_hard_negative_adds_a_wrong_answer_to_the_softmax():
+    q = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    d = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    keys = tf.constant([0, 1], tf.int64)
+    near_miss = tf.constant([[1.0, 0.0], [0.0, 0.0]])  # row 0 rejected an article equal to its answer's vector
+    loss = float(in_batch_loss(q, d, keys, 1.0, near_miss, tf.constant([5, -1], tf.int64)))
+    row0 = -math.log(math.e / (math.e + 1.0 + math.e))  # own 1, other document 0, the negative 1
+    row1 = -math.log(math.e / (math.e + 1.0 + 1.0))  # the negative scores 0 for row 1; row 1 has none
+    backward = -math.log(math.e / (math.e + 1.0))
+    assert loss == pytest.approx(((row0 + row1) / 2 + backward) / 2, rel=1e-6)
+
+
+def test_a_negative_that_is_the_own_document_is_masked():
+    q = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    d = tf.constant([[1.0, 0.0], [0.0, 1.0]])
+    negatives = tf.constant([[1.0, 0.0], [0.0, 0.0]])  # row 0's negative is its own document (key 0)
+    loss = float(in_batch_loss(q, d, tf.constant([0, 1], tf.int64), 1.0, negatives, tf.constant([0, -1], tf.int64)))
+    row0 = -math.log(math.e / (math.e + 1.0))  # masked for row 0
+    row1 = -math.log(math.e / (math.e + 1.0 + 1.0))  # a wrong answer (logit 0) for row 1
+    backward = -math.log(math.e / (math.e + 1.0))
+    assert loss == pytest.approx(((row0 + row1) / 2 + backward) / 2, rel=1e-6)
+
+
+def test_training_with_hard_negatives_records_them(tmp_path):
+    from answerbot.data.records import Pair
+    from answerbot.model.training import train_dual_encoder
+    from tests.tiny_model import tiny_table
+
+    pairs = [
+        Pair(p.query, p.document, p.doc_key, negative=TINY_DOCS["sync"], negative_key="sync") for p in TINY_PAIRS[:4]
+    ]
+    config = TrainConfig(hidden=8, output_dim=8, epochs=2, batch_size=10, learning_rate=0.03, temperature=0.1)
+    model = train_dual_encoder([*pairs, *TINY_PAIRS[4:]], tiny_table(), tmp_path, config)
+    assert model.record["hard_negative_pairs"] == 4
+    assert np.isfinite(model.history[-1]["loss"])

@@ -168,13 +168,14 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         after = _dump(previous)
         for table in ("articles", "article_vectors", "feedback", "reencode_jobs"):
             assert after[table] == before[table], table
-        # interactions gained top_score (0003), NULL for the rows written before it was recorded
-        assert [row[:-1] for row in after["interactions"]] == before["interactions"]
-        assert [row[-1] for row in after["interactions"]] == [None] * len(INTERACTIONS)
-        # accounts gained generation (0004), from 0
-        assert [row[:-2] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
+        # interactions gained top_score (0003) and enquiry (0005), NULL for the rows written before
+        assert [row[:-2] for row in after["interactions"]] == before["interactions"]
+        assert [row[-2:] for row in after["interactions"]] == [(None, None)] * len(INTERACTIONS)
+        # accounts gained generation (0004), from 0, target_precision (NULL) and share_feedback (true) (0005)
+        assert [row[:-4] for row in after["accounts"]] == [row[:-1] for row in before["accounts"]]
         # explicit active versions: kept, or the version of the account's up-to-date vectors; generations from 0
-        assert [(row[0], row[-2], row[-1]) for row in after["accounts"]] == [("acme", "1", 0), ("globex", "1", 0)]
+        assert [(row[0], row[-4], row[-3]) for row in after["accounts"]] == [("acme", "1", 0), ("globex", "1", 0)]
+        assert [(row[-2], bool(row[-1])) for row in after["accounts"]] == [(None, True), (None, True)]
         # and the repositories read the old rows
         got = store.articles.get("acme", "a1")
         assert got is not None and got.vector is not None and got.vector.tobytes() == vec(1)
@@ -183,14 +184,19 @@ def test_previous_release_store_keeps_every_row(previous: Previous) -> None:
         assert store.jobs.begin("2/*", "2") == ("job-1", True)
         acme = store.accounts.by_key_hash("a" * 64)
         assert acme is not None and (acme.score_threshold, acme.hybrid, acme.lexical_fallback) == (0.3, True, True)
+        assert (acme.target_precision, acme.share_feedback) == (None, True)
         interaction = store.interactions.get("acme", "i1")
         assert interaction is not None and interaction.offered == ("a1", "a2") and interaction.top_score is None
         (day,) = store.feedback.analytics("acme", "2025-01-01", "2025-12-31")
         assert (day.attempts, day.offered, day.resolutions, day.rejections["not_related"]) == (2, 1, 1, 1)
         # the new columns are written and read on the migrated store
-        store.interactions.add(dataclasses.replace(interaction, interaction_id="i9", top_score=0.625))
+        store.interactions.add(dataclasses.replace(interaction, interaction_id="i9", top_score=0.625, enquiry="hi"))
         assert [s.top_score for s in store.feedback.recent_scores("acme", 2)] == [0.625, None]
-        store.accounts.update(dataclasses.replace(acme, hybrid=False))
+        stored = store.interactions.get("acme", "i9")
+        assert stored is not None and stored.enquiry == "hi"
+        store.accounts.update(dataclasses.replace(acme, hybrid=False, target_precision=0.9, share_feedback=False))
+        updated = store.accounts.get("acme")
+        assert updated is not None and (updated.target_precision, updated.share_feedback) == (0.9, False)
         assert store.accounts.generation_by_id() == {"acme": 1, "globex": 0}
     finally:
         store.close()

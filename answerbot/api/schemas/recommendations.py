@@ -92,6 +92,16 @@ class RecommendationOut(BaseModel):
         "was compared with); null when no article has the labels.",
     )
     unoffered: UnofferedOut | None = Field(default=None, description="Why nothing was offered; null when offered.")
+    confidence: float | None = Field(
+        default=None,
+        description="Calibrated probability that the top article is right (from top_score); null without a "
+        "calibration or without a top score.",
+    )
+    calibration: Literal["global", "account"] | None = Field(
+        default=None,
+        description="Which calibration gave confidence and a target precision's threshold: 'account' (fitted on "
+        "this account's resolutions and rejections once it has enough), 'global' (the model's), null (none).",
+    )
 
     @classmethod
     def from_recommendation(cls, rec: Recommendation, explained: bool) -> RecommendationOut:
@@ -111,4 +121,6 @@ class RecommendationOut(BaseModel):
             unoffered=None
             if rec.unoffered is None
             else UnofferedOut(reason=rec.unoffered.reason.value, message=rec.unoffered.message),
+            confidence=rec.confidence,
+            calibration="account" if rec.calibration == "account" else "global" if rec.calibration else None,
         )
