@@ -1,8 +1,10 @@
-"""Build the demo model with the ``demo`` recipe: teacher tables -> merge -> distil -> fine-tune -> export.
+"""Build the demo model with the ``demo`` recipe: teacher tables -> merge -> distil -> fine-tune -> export
+-> calibrate.
 
 The demo's own articles and its train-split tickets join the fine-tuning pairs (each ``repeats`` times,
 so the small in-domain set is not drowned by the support KB) and the distillation texts; the held-out
-tickets are then scored through the trained model.
+tickets are then scored through the trained model. The exported version gets its global calibration of top
+scores (P4 construction on support-KB train ids), so the demo API answers with a confidence from the start.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def demo_pairs(kb: Sequence[DemoArticle], tickets: Sequence[DemoTicket], repeats
 
 def build_demo(build: DemoBuild, say: Callable[[str], None] = print) -> dict[str, Any]:
     """Run every step (finished ones are reused); returns (and writes) the held-out evaluation report."""
+    from answerbot.evaluation.calibrated import calibrate_version
     from answerbot.recipe.build import build_recipe
+    from answerbot.settings import get_settings
     from answerbot.teacher import CachedTeacher, MuseTeacher
 
     started = time.perf_counter()
@@ -64,6 +68,14 @@ def build_demo(build: DemoBuild, say: Callable[[str], None] = print) -> dict[str
         export_extra={"trained_on": "demo"},
     )
     assert result.export_dir is not None
+    calibration = calibrate_version(
+        result.export_dir,
+        result.model.encode,
+        build.data_dir,
+        recipe.finetune.support_kb,
+        hybrid_weight=get_settings().hybrid_weight,
+    )
+    say(f"calibrated top scores: {calibration}")
     held_out = [t for t in tickets if t.split == "test"]
     report = {
         "model_version": result.export_dir.name,
