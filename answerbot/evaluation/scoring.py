@@ -4,7 +4,8 @@ A :class:`Pool` encodes its candidates once; queries are encoded once (:meth:`Po
 against the whole pool or any sub-pool (an "account"). Cosines are rounded to 1e-6 so that identical
 texts tie exactly despite BLAS rounding; ties then count at their expected value in the metrics.
 BM25 is indexed per (sub-)pool, as the service indexes each account. Hybrid is
-``answerbot.service.hybrid.fuse`` (the lifting fusion the service uses); ``hybrid_linear`` is the plain
+``answerbot.service.hybrid.fuse`` (the lifting fusion the service uses, BM25 counting only where the query's
+and the candidate's languages agree, as the service compares the detected language); ``hybrid_linear`` is the plain
 weighted sum ``(1 - w) * cosine + w * bm25 / max(bm25)``, for comparison. A teacher
 (a multilingual sentence encoder used at training time) can be scored beside the model in the same run,
 alone and fused with BM25 the same way.
@@ -69,10 +70,20 @@ def _cosines(queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return np.round(queries @ candidates.T, DECIMALS).astype(np.float32)
 
 
-def _fuse(dense: np.ndarray, lexical: np.ndarray, weight: float, lift: bool = True) -> np.ndarray:
+def _fuse(
+    dense: np.ndarray, lexical: np.ndarray, weight: float, comparable: np.ndarray, lift: bool = True
+) -> np.ndarray:
     from answerbot.service.hybrid import fuse
 
-    return np.stack([fuse(d, lx, weight, lift) for d, lx in zip(dense, lexical, strict=True)]) if len(dense) else dense
+    if not len(dense):
+        return dense
+    rows = zip(dense, lexical, comparable, strict=True)
+    return np.stack([fuse(d, lx, weight, lift, comparable=ok) for d, lx, ok in rows])
+
+
+def _comparable(query_langs: Sequence[str | None], candidate_langs: Sequence[str | None]) -> np.ndarray:
+    """[queries, candidates]: whose BM25 counts in hybrid (the same language, or either one unknown)."""
+    return np.array([[q is None or c is None or q == c for c in candidate_langs] for q in query_langs], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,7 @@ class QueryVectors:
     dense: np.ndarray | None
     mean: np.ndarray | None
     teacher: np.ndarray | None = None
+    langs: list[str | None] | None = None
 
 
 class Pool:
@@ -137,7 +149,7 @@ class Pool:
             if self.teacher is None
             else encode_batched(self.teacher, texts, f"{stage} (teacher)", progress=self.progress)
         )
-        return QueryVectors(texts, dense, mean, teacher)
+        return QueryVectors(texts, dense, mean, teacher, list(langs))
 
     def scores(
         self,
@@ -164,11 +176,15 @@ class Pool:
         out[LEXICAL] = np.round(lexical, DECIMALS)
         if self.mean is not None and queries.mean is not None:
             out[MEAN] = _cosines(queries.mean[q], self.mean[c])
+        query_langs = [None] * len(q) if queries.langs is None else [queries.langs[i] for i in q]
+        comparable = _comparable(query_langs, [self.langs[j] for j in c])
         if self.hybrid_weight is not None and DENSE in out:
-            out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight), DECIMALS)
-            out[HYBRID_LINEAR] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight, lift=False), DECIMALS)
+            out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight, comparable), DECIMALS)
+            out[HYBRID_LINEAR] = np.round(
+                _fuse(out[DENSE], lexical, self.hybrid_weight, comparable, lift=False), DECIMALS
+            )
         if self.teacher_vectors is not None and queries.teacher is not None:
             out[TEACHER] = _cosines(queries.teacher[q], self.teacher_vectors[c])
             if self.hybrid_weight is not None:
-                out[TEACHER_HYBRID] = np.round(_fuse(out[TEACHER], lexical, self.hybrid_weight), DECIMALS)
+                out[TEACHER_HYBRID] = np.round(_fuse(out[TEACHER], lexical, self.hybrid_weight, comparable), DECIMALS)
         return out

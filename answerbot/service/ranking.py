@@ -163,7 +163,7 @@ class RankingService(ServiceParts):
             articles, threshold, fallback = ranked_articles(idx, selection), 0.0, LEXICAL
         else:
             selection = select(
-                idx, self._dense_scores(idx, enquiry, vector, found.hybrid), k, threshold, locale, labels
+                idx, self._dense_scores(idx, enquiry, vector, found.hybrid, language.code), k, threshold, locale, labels
             )
             articles = ranked_articles(idx, selection, self._explain(idx, selection, enquiry, vector, version, explain))
         unoffered = why_unoffered(idx, selection, threshold, labels, lexical=fallback is not None)
@@ -195,7 +195,9 @@ class RankingService(ServiceParts):
             return query
         return np.asarray(self.encoders.encode([enquiry], version)[0], dtype=np.float32)
 
-    def _dense_scores(self, idx: AccountIndex, enquiry: str, query: np.ndarray, use_hybrid: bool) -> np.ndarray:
+    def _dense_scores(
+        self, idx: AccountIndex, enquiry: str, query: np.ndarray, use_hybrid: bool, language: str
+    ) -> np.ndarray:
         if len(idx) == 0:
             return np.zeros(0, dtype=np.float32)
         if idx.matrix.shape[1] != query.shape[0]:
@@ -204,7 +206,9 @@ class RankingService(ServiceParts):
             )
         scores = idx.matrix @ query
         if use_hybrid:
-            scores = hybrid.fuse(scores, hybrid.bm25_scores(idx, enquiry), self.settings.hybrid_weight)
+            lexical = hybrid.bm25_scores(idx, enquiry)
+            comparable = hybrid.lexical_mask(idx, language)
+            scores = hybrid.fuse(scores, lexical, self.settings.hybrid_weight, comparable=comparable)
         return np.asarray(scores, dtype=np.float32)
 
     def _explain(
