@@ -4,7 +4,8 @@
 
 Builds a SQLite store of ``--articles`` articles (the demo KB, cycled with a numbered suffix so every text
 differs) in a temporary folder, a temporary model root with the demo model as version 1 (a copy of
-``serving/models/answerbot/1``) and the demo run ``var/runs/demo`` exported as version 2, then measures in
+``serving/models/answerbot/1``) and a training run (``--run``, default the demo build's
+``var/builds/demo/run``) exported as version 2, then measures in
 the same run:
 
 - raw: ``SavedModelEncoder(version 2).encode`` over the same texts in batches of ``--batch-size``;
@@ -33,12 +34,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def build_model_root(root: Path) -> None:
+def build_model_root(root: Path, run: Path) -> None:
     from answerbot.model.export import export_model
     from answerbot.model.training import TrainedModel
 
     shutil.copytree(REPO / "serving/models/answerbot/1", root / "1")
-    export_model(TrainedModel.load(REPO / "var/runs/demo"), root, 2)
+    export_model(TrainedModel.load(run), root, 2)
 
 
 def build_store(path: Path, n: int) -> list[str]:
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--actors", type=int, default=2)
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--run", type=Path, default=REPO / "var/builds/demo/run", help="run exported as version 2")
     args = parser.parse_args()
 
     from answerbot.encoders.inprocess import SavedModelEncoder
@@ -81,7 +83,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-reencode-"))
     result: dict[str, Any] = {"articles": args.articles, "batch_size": args.batch_size}
     try:
-        build_model_root(work / "models")
+        build_model_root(work / "models", args.run)
         texts = build_store(work / "local.sqlite", args.articles)
         shutil.copy(work / "local.sqlite", work / "ray.sqlite")
         encoder = SavedModelEncoder(work / "models" / "2", batch_size=args.batch_size)
