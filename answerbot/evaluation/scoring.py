@@ -83,7 +83,12 @@ def _fuse(
 
 def _comparable(query_langs: Sequence[str | None], candidate_langs: Sequence[str | None]) -> np.ndarray:
     """[queries, candidates]: whose BM25 counts in hybrid (the same language, or either one unknown)."""
-    return np.array([[q is None or c is None or q == c for c in candidate_langs] for q in query_langs], dtype=bool)
+    codes: dict[str | None, int] = {None: -1}
+    for lang in [*query_langs, *candidate_langs]:
+        codes.setdefault(lang, len(codes))
+    q = np.array([codes[lang] for lang in query_langs], dtype=np.int32)[:, None]
+    c = np.array([codes[lang] for lang in candidate_langs], dtype=np.int32)[None, :]
+    return np.asarray((q == c) | (q < 0) | (c < 0))
 
 
 @dataclass(frozen=True)
@@ -176,8 +181,9 @@ class Pool:
         out[LEXICAL] = np.round(lexical, DECIMALS)
         if self.mean is not None and queries.mean is not None:
             out[MEAN] = _cosines(queries.mean[q], self.mean[c])
-        query_langs = [None] * len(q) if queries.langs is None else [queries.langs[i] for i in q]
-        comparable = _comparable(query_langs, [self.langs[j] for j in c])
+        comparable = np.ones((len(q), len(c)), dtype=bool)
+        if self.hybrid_weight is not None and queries.langs is not None:
+            comparable = _comparable([queries.langs[i] for i in q], [self.langs[j] for j in c])
         if self.hybrid_weight is not None and DENSE in out:
             out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight, comparable), DECIMALS)
             out[HYBRID_LINEAR] = np.round(
