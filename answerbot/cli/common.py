@@ -18,7 +18,7 @@ from answerbot.service.errors import ServiceError
 from answerbot.settings import get_settings
 from answerbot.store.errors import StoreError
 
-__all__ = ["DataDir", "console", "data_dir_or_default", "friendly_errors"]
+__all__ = ["DataDir", "comma_list", "console", "data_dir_or_default", "friendly_errors"]
 
 console = Console()
 
@@ -55,3 +55,8 @@ def data_dir_or_default(value: Path | None) -> Path:
 DataDir = Annotated[
     Path | None, typer.Option(help="Shared data folder (default: ANSWERBOT_DATA_DIR or ../shared/data).")
 ]
+
+
+def comma_list(value: str | None) -> list[str] | None:
+    """``"de, es,"`` -> ``["de", "es"]``; None when nothing was given."""
+    return [item.strip() for item in value.split(",") if item.strip()] if value else None

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
+from answerbot.cli.common import DataDir, comma_list, console, data_dir_or_default, friendly_errors
 
 __all__ = ["app", "p1", "p2", "p3"]
 
@@ -46,10 +46,6 @@ def _teacher(wanted: bool, cache_dir: Path) -> Callable[..., Any] | None:
     from answerbot.teacher import CachedTeacher, MuseTeacher
 
     return CachedTeacher(MuseTeacher(), cache_dir).encode
-
-
-def _languages(value: str | None) -> list[str] | None:
-    return [code.strip() for code in value.split(",") if code.strip()] if value else None
 
 
 def _dense(model: Path | None, run: Path | None) -> tuple[Callable[..., Any] | None, dict[str, Any], dict[str, Any]]:
@@ -147,7 +143,7 @@ def p1(
             data_dir_or_default(data_dir),
             encode,
             loaded,
-            _languages(languages),
+            comma_list(languages),
             queries,
             hybrid_weight,
             progress,
@@ -186,7 +182,7 @@ def p2(
             encode,
             fold or [0],
             loaded,
-            _languages(languages),
+            comma_list(languages),
             candidate_text,
             hybrid_weight,
             progress,
@@ -225,6 +221,6 @@ def p3(
     loaded, table_info = _table(table, hint, tables_root, no_mean)
     with _progress() as progress:
         result = evaluate_p3(
-            data_dir_or_default(data_dir), loaded, encode, _languages(languages), _teacher(teacher, cache_dir), progress
+            data_dir_or_default(data_dir), loaded, encode, comma_list(languages), _teacher(teacher, cache_dir), progress
         )
     _finish(result, out, model_info, table_info)

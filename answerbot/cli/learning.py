@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from answerbot.cli.common import DataDir, console, data_dir_or_default, friendly_errors
+from answerbot.cli.common import DataDir, comma_list, console, data_dir_or_default, friendly_errors
 from answerbot.settings import get_settings
 
 __all__ = ["calibrate", "retrain"]
@@ -32,8 +32,7 @@ def calibrate(
     version_dir = model or latest_version_dir(get_settings().model_root)
     encoder = SavedModelEncoder(version_dir)
     served = set(encoder.metadata.get("languages") or P1_LANGUAGES)
-    langs = [c.strip() for c in languages.split(",") if c.strip()] if languages else None
-    langs = langs or [c for c in P1_LANGUAGES if c in served]
+    langs = comma_list(languages) or [c for c in P1_LANGUAGES if c in served]
     written = calibrate_version(
         version_dir, encoder.encode, data_dir_or_default(data_dir), langs, seed, get_settings().hybrid_weight
     )
@@ -77,7 +76,7 @@ def retrain(
         model_root or get_settings().model_root,
         data_dir_or_default(data_dir),
         heldout=heldout,
-        languages=[c.strip() for c in languages.split(",") if c.strip()] if languages else None,
+        languages=comma_list(languages),
         serving_version=serving_version,
         epochs=epochs,
         learning_rate=learning_rate,

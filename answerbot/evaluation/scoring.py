@@ -181,16 +181,17 @@ class Pool:
         out[LEXICAL] = np.round(lexical, DECIMALS)
         if self.mean is not None and queries.mean is not None:
             out[MEAN] = _cosines(queries.mean[q], self.mean[c])
-        comparable = np.ones((len(q), len(c)), dtype=bool)
-        if self.hybrid_weight is not None and queries.langs is not None:
-            comparable = _comparable([queries.langs[i] for i in q], [self.langs[j] for j in c])
-        if self.hybrid_weight is not None and DENSE in out:
+        if self.teacher_vectors is not None and queries.teacher is not None:
+            out[TEACHER] = _cosines(queries.teacher[q], self.teacher_vectors[c])
+        if self.hybrid_weight is None:
+            return out
+        query_langs: list[str | None] = [None] * len(q) if queries.langs is None else [queries.langs[i] for i in q]
+        comparable = _comparable(query_langs, [self.langs[j] for j in c])
+        if DENSE in out:
             out[HYBRID] = np.round(_fuse(out[DENSE], lexical, self.hybrid_weight, comparable), DECIMALS)
             out[HYBRID_LINEAR] = np.round(
                 _fuse(out[DENSE], lexical, self.hybrid_weight, comparable, lift=False), DECIMALS
             )
-        if self.teacher_vectors is not None and queries.teacher is not None:
-            out[TEACHER] = _cosines(queries.teacher[q], self.teacher_vectors[c])
-            if self.hybrid_weight is not None:
-                out[TEACHER_HYBRID] = np.round(_fuse(out[TEACHER], lexical, self.hybrid_weight, comparable), DECIMALS)
-        return out
+        if TEACHER in out:
+            out[TEACHER_HYBRID] = np.round(_fuse(out[TEACHER], lexical, self.hybrid_weight, comparable), DECIMALS)
+        return {name: out[name] for name in self.methods if name in out}
